@@ -1,0 +1,60 @@
+"""exportscreen: export-control screening you can explain to an auditor.
+
+The public API is everything named in ``__all__``; import it from here::
+
+    import exportscreen as xs
+    lst = xs.load_list("default")
+    xs.NameMatcher(lst).match("Huawei Technologies", country="CN")
+
+Names are imported lazily (PEP 562) so that ``import exportscreen`` and the CLI
+start fast; ``dir(exportscreen)`` and type checkers see all of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import ExportScreenError, InputError
+
+# public name -> module that defines it. Each area keeps its own block.
+_LAZY: dict[str, str] = {
+    # lists
+    "ListEntry": "exportscreen.lists",
+    "ListProvenance": "exportscreen.lists",
+    "ScreeningList": "exportscreen.lists",
+    "load_list": "exportscreen.lists",
+    # ownership
+    "OwnershipGraph": "exportscreen.ownership",
+    "apply_affiliates_rule": "exportscreen.ownership",
+    # names
+    "NameMatcher": "exportscreen.names",
+    # rare earth
+    "check_bom": "exportscreen.rareearth",
+    # screening
+    "screen_suppliers": "exportscreen.screening",
+}
+
+__all__ = ["ExportScreenError", "InputError", "__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'exportscreen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
+    from .lists import ListEntry, ListProvenance, ScreeningList, load_list
+    from .names import NameMatcher
+    from .ownership import OwnershipGraph, apply_affiliates_rule
+    from .rareearth import check_bom
+    from .screening import screen_suppliers
