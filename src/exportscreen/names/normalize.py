@@ -1,0 +1,390 @@
+"""Name normalisation: from a name as written to tokens in a canonical compare form.
+
+The rule, step by step (every word list is a data file under ``names/data/``):
+
+1. Unicode NFKC; list relation text cut off ("... and any successor, sub-unit, or
+   subsidiary thereof"); casefold.
+2. Transliteration: Han characters to toneless pinyin syllables (pypinyin), every other
+   script to Latin (anyascii); accents are dropped.
+3. Digits standing for letters inside a word are read as letters ("Sech1n" -> "sechin").
+4. Punctuation: "&" is "and"; apostrophes and dots inside a word are deleted
+   ("U.S.A." -> "usa", "Qa'ida" -> "qaida"); every other mark separates words.
+5. Number words, ordinals and series Roman numerals become digits ("First" -> "1",
+   "Forty-Four" -> "44", "Fund VII" -> "fund 7").
+6. Legal forms and trade abbreviations become one compare form, longest phrase first
+   ("Co., Ltd." / "Company Limited" / "有限公司" -> "co ltd"; "ООО" -> "llc";
+   "INTL" -> "international"). A name of 30 or more characters whose last words are the
+   beginning of a legal form was probably cut at a field limit: those words are read as
+   that legal form ("... JOINT STOCK COMPAN" -> "jsc").
+7. Honorifics and vessel prefixes at the start are dropped ("Mr.", "President", "MV").
+8. Each token gets a class: ``legal``, ``stop``, ``generic``, ``location``, ``number``,
+   ``initial`` (one letter) or ``word``; the scorer weighs them differently.
+
+Example::
+
+    >>> normalize_name("SAMSUNG ELECTRONICS CO., LTD.")
+    'samsung electronic co ltd'
+    >>> normalize_name("Общество с ограниченной ответственностью «Ромашка»")
+    'llc romashka'
+    >>> normalize_name("PUTIN, Vladimir")
+    'putin vladimir'
+
+References: rigour's org_types and text normalisation (anchors-screening.md §1.4),
+nomenklatura issues #245/#274 (trade abbreviations), CSL quirks (§3).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = [
+    "TOKEN_CLASSES",
+    "NameAnalysis",
+    "analyze_name",
+    "normalize_name",
+    "split_aliases",
+]
+
+TOKEN_CLASSES = ("word", "initial", "number", "location", "generic", "legal", "stop")
+
+_ALIAS_MARKERS = re.compile(
+    r"\s*[,;(]?\s*\b(?:a\.?k\.?a\.?|f\.?k\.?a\.?|n\.?k\.?a\.?|d/b/a|also known as|"
+    r"formerly known as|doing business as)(?=[\s:]|$)[\s:]*",
+    re.IGNORECASE,
+)
+_APOSTROPHES = "'’ʼ`´‘ʻ"
+_INNER_DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W_])")
+_NON_WORD = re.compile(r"[\W_]+")
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g"}
+_LEET_RE = re.compile(r"(?<=[a-z])[0134579]+(?=[a-z])")
+_ROMAN = re.compile(r"^(?=[ivxl]+$)(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+_TRUNCATION_LENGTH = 30
+
+
+def _roman_to_int(token: str) -> int:
+    total = 0
+    for current, following in zip(token, [*token[1:], ""], strict=True):
+        value = _ROMAN_VALUES[current]
+        total += -value if following and _ROMAN_VALUES[following] > value else value
+    return total
+
+
+@dataclass(frozen=True)
+class NameAnalysis:
+    """A normalised name: compare tokens, their classes, and what was dropped.
+
+    ``tokens`` and ``classes`` have the same length. ``dropped`` lists the honorifics
+    and relation text that were removed, for explanations.
+    """
+
+    text: str
+    tokens: tuple[str, ...]
+    classes: tuple[str, ...]
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def normalized(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def compact(self) -> str:
+        """All tokens run together: catches joined and split words ("SiemensAG")."""
+        return "".join(self.tokens)
+
+
+# ---------------------------------------------------------------------------
+# data files
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("exportscreen.names").joinpath("data").joinpath(name).read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _mapping_file(name: str) -> list[tuple[str, list[str]]]:
+    records = []
+    for line in _data_lines(name):
+        head, _, rest = line.partition(":")
+        records.append((head.strip(), [v.strip() for v in rest.split("|") if v.strip()]))
+    return records
+
+
+@dataclass(frozen=True)
+class _Tables:
+    phrases: dict[tuple[str, ...], tuple[tuple[str, ...], str]]  # variant -> (compare, class)
+    max_phrase: int
+    legal_prefixes: dict[str, tuple[str, ...]]  # text prefix of a legal variant -> compare
+    word_class: dict[str, str]
+    numbers: dict[str, int]
+    titles: frozenset[tuple[str, ...]]
+    relations: tuple[str, ...]
+
+
+def _base_tokens(text: str) -> list[str]:
+    """Steps 1-4 without data-driven rewriting; used for data variants too."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _transliterate(text)
+    text = text.lower()
+    text = _LEET_RE.sub(lambda m: "".join(_LEET[c] for c in m.group()), text)
+    text = text.replace("&", " and ").replace("+", " and ")
+    for mark in _APOSTROPHES:
+        text = text.replace(mark, "")
+    text = _INNER_DOT.sub("", text)
+    return [t for t in _NON_WORD.split(text) if t]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    phrases: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
+    legal_prefixes: dict[str, tuple[str, ...]] = {}
+    for form, variants in _mapping_file("legal_forms.txt"):
+        compare = tuple(form.split())
+        for variant in [form, *variants]:
+            key = tuple(_base_tokens(variant))
+            if key:
+                phrases.setdefault(key, (compare, "legal"))
+                joined = " ".join(key)
+                for cut in range(3, len(joined)):
+                    legal_prefixes.setdefault(joined[:cut], compare)
+    for word, variants in _mapping_file("abbreviations.txt"):
+        for variant in [word, *variants]:
+            key = tuple(_base_tokens(variant))
+            if key and key not in phrases:
+                phrases[key] = ((word,), "")
+    word_class: dict[str, str] = {}
+    titles: set[tuple[str, ...]] = set()
+    for cls, words in _mapping_file("words.txt"):
+        for word in words:
+            key = tuple(_base_tokens(word))
+            if cls == "title":
+                titles.add(key)
+            elif len(key) == 1:
+                word_class.setdefault(key[0], cls)
+    numbers: dict[str, int] = {}
+    for digits, words in _mapping_file("numbers.txt"):
+        for word in words:
+            numbers[word] = int(digits)
+    relations = tuple(line.casefold() for line in _data_lines("relations.txt"))
+    return _Tables(
+        phrases=phrases,
+        max_phrase=max(len(k) for k in phrases),
+        legal_prefixes=legal_prefixes,
+        word_class=word_class,
+        numbers=numbers,
+        titles=frozenset(titles),
+        relations=relations,
+    )
+
+
+# ---------------------------------------------------------------------------
+# transliteration
+
+
+def _is_han(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x2FA1F
+    )
+
+
+def _transliterate(text: str) -> str:
+    if text.isascii():
+        return text
+    from anyascii import anyascii
+
+    pieces: list[str] = []
+    run: list[str] = []
+    han = False
+    for ch in text:
+        is_han = _is_han(ch)
+        if run and is_han != han:
+            pieces.append(_translit_run("".join(run), han, anyascii))
+            run = []
+        han = is_han
+        run.append(ch)
+    if run:
+        pieces.append(_translit_run("".join(run), han, anyascii))
+    out = "".join(pieces)
+    return out if out.isascii() else str(anyascii(out))
+
+
+def _translit_run(run: str, han: bool, anyascii: object) -> str:
+    if han:
+        from pypinyin import lazy_pinyin
+
+        return " " + " ".join(lazy_pinyin(run, errors="ignore")) + " "
+    if run.isascii():
+        return run
+    return str(anyascii(run))  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------------------
+# the pipeline
+
+
+def split_aliases(text: str) -> list[str]:
+    """Split a published name at alias markers (a.k.a., f.k.a., d/b/a ...).
+
+    >>> split_aliases("Far East Trading Company, Inc. (a.k.a. FETCO, Inc.)")
+    ['Far East Trading Company, Inc.', 'FETCO, Inc.']
+    """
+    parts = _ALIAS_MARKERS.split(text)
+    names = []
+    for part in parts:
+        part = part.strip().strip(";,").strip()
+        if part.endswith(")") and part.count(")") > part.count("("):
+            part = part[:-1].strip()
+        for sub in part.split(";") if len(parts) > 1 else [part]:
+            sub = sub.strip().strip(",").strip()
+            if sub:
+                names.append(sub)
+    return names or [text]
+
+
+def _cut_relations(text: str, tables: _Tables) -> tuple[str, tuple[str, ...]]:
+    lowered = text.casefold()
+    for phrase in tables.relations:
+        index = lowered.find(phrase)
+        if index > 0:
+            return text[:index].rstrip(" ,;-"), (text[index:].strip(),)
+    return text, ()
+
+
+def _read_numbers(pairs: list[tuple[str, str]], tables: _Tables) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    n = len(pairs)
+    for position, (token, cls) in enumerate(pairs):
+        value: int | None = None
+        if cls != "legal":
+            value = tables.numbers.get(token)
+            if value is None and token.isdigit() and len(token) <= 2:
+                value = int(token)
+            if value is None and _ROMAN.match(token) and position > 0:
+                # a series numeral follows a word: "Fund VII"; a lone letter only near
+                # the end ("Partners V L.P.") so that initials stay initials
+                rest_is_legal = all(c == "legal" for _, c in pairs[position + 1 :])
+                if len(token) > 1 or (position >= 2 and rest_is_legal):
+                    value = _roman_to_int(token)
+        if value is not None and out and out[-1][0].isdigit():
+            previous = int(out[-1][0])
+            if previous >= 20 and previous % 10 == 0 and 0 < value < 10 and len(out[-1][0]) < 4:
+                out[-1] = (str(previous + value), "")  # forty four -> 44
+                continue
+        out.append((str(value), "") if value is not None else (token, cls))
+    return out
+
+
+def _rewrite_phrases(tokens: list[str], tables: _Tables) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        for size in range(min(tables.max_phrase, n - i), 0, -1):
+            hit = tables.phrases.get(tuple(tokens[i : i + size]))
+            if hit is not None:
+                compare, cls = hit
+                out.extend((t, cls) for t in compare)
+                i += size
+                break
+        else:
+            out.append((tokens[i], ""))
+            i += 1
+    return out
+
+
+def _complete_truncated_legal(
+    pairs: list[tuple[str, str]], tables: _Tables
+) -> list[tuple[str, str]]:
+    for size in (3, 2, 1):
+        if len(pairs) <= size:
+            continue
+        tail = pairs[-size:]
+        if any(cls == "legal" for _, cls in tail):
+            continue
+        joined = " ".join(t for t, _ in tail)
+        compare = tables.legal_prefixes.get(joined)
+        if compare is not None:
+            return [*pairs[:-size], *((t, "legal") for t in compare)]
+    return pairs
+
+
+def _drop_titles(
+    pairs: list[tuple[str, str]], tables: _Tables
+) -> tuple[list[tuple[str, str]], list[str]]:
+    dropped: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for size in (2, 1):
+            head = tuple(t for t, _ in pairs[:size])
+            if len(pairs) > size and len(head) == size and head in tables.titles:
+                dropped.append(" ".join(head))
+                pairs = pairs[size:]
+                changed = True
+                break
+    return pairs, dropped
+
+
+def _classify(token: str, cls: str, tables: _Tables) -> str:
+    if cls == "legal":
+        return "legal"
+    if token.isdigit():
+        return "number"
+    known = tables.word_class.get(token)
+    if known is not None:
+        return known
+    if len(token) == 1 and token.isalpha():
+        return "initial"
+    return "word"
+
+
+def analyze_name(text: str) -> NameAnalysis:
+    """Normalise *text* into classed compare tokens (see the module docstring)."""
+    return _analyze_cached(text)
+
+
+@lru_cache(maxsize=200_000)
+def _analyze_cached(text: str) -> NameAnalysis:
+    tables = _tables()
+    cut, dropped = _cut_relations(unicodedata.normalize("NFKC", text), tables)
+    tokens = _base_tokens(cut)
+    pairs = _rewrite_phrases(tokens, tables)
+    for _ in range(3):  # a rewrite can form a longer phrase with its neighbours
+        rewritten = [t for t, _ in pairs]
+        if rewritten == tokens:
+            break
+        tokens = rewritten
+        again = _rewrite_phrases(tokens, tables)
+        # keep the classes found on the first pass for tokens that did not change
+        pairs = [(t, c or old) for (t, c), (_, old) in zip(again, pairs, strict=False)] if len(
+            again
+        ) == len(pairs) else again
+    pairs = _read_numbers(pairs, tables)
+    if len(" ".join(t for t, _ in pairs)) >= _TRUNCATION_LENGTH:
+        pairs = _complete_truncated_legal(pairs, tables)
+    pairs, titles = _drop_titles(pairs, tables)
+    out_tokens = tuple(t for t, _ in pairs)
+    classes = tuple(_classify(t, c, tables) for t, c in pairs)
+    return NameAnalysis(text, out_tokens, classes, tuple(titles) + dropped)
+
+
+def normalize_name(text: str) -> str:
+    """The canonical compare form of a name: tokens joined by single spaces.
+
+    Idempotent, and invariant under case, punctuation, spacing and legal-form
+    spelling ("Co., Ltd." / "Company Limited" / "有限公司" all give ``co ltd``).
+
+    >>> normalize_name("Huawei Technologies Co., Ltd.")
+    'huawei technology co ltd'
+    >>> normalize_name("HUAWEI TECHNOLOGIES COMPANY LIMITED")
+    'huawei technology co ltd'
+    """
+    return analyze_name(text).normalized

@@ -1,0 +1,370 @@
+"""Scoring two normalised names: token alignment with class weights, 0-100.
+
+The rule:
+
+* Each token has a weight by class: a distinctive ``word`` 1.0, a ``number`` 1.0,
+  a ``location`` 0.5, an ``initial`` 0.5, a ``generic`` word 0.45, a ``legal`` form 0.2,
+  a ``stop`` word 0.15 (a matcher can pass its own weights, e.g. from word frequency).
+* Tokens are aligned one to one, best pairs first. Two tokens agree when they are equal,
+  when they are within a typo budget that grows with length (Damerau/OSA distance: 0 for
+  one or two letters, 1 up to five, 2 up to eight, 3 up to twelve, then a quarter of the
+  length), when one is the initial of the other, or when the last token of one side is
+  the start of a token on the other (a name cut at a field limit). A typo costs in
+  proportion to its share of the token.
+* Distinctive tokens left over on *both* sides are a contradiction ("Daniel Tusk" vs
+  "Donald Tusk", "Bowne of Atlanta" vs "Bowne of Boston", "Fund VII" vs "Fund VIII"):
+  each pair counts as a mismatch and multiplies the score by 0.72.
+* Tokens left over on one side only are extra detail; they count at a fraction of their
+  weight (0.2-0.55, by side and by whether the names are of people or organisations:
+  people's names often add or drop middle names; organisations rarely add a distinctive
+  word without being a different organisation).
+* Different legal forms on the two sides multiply the score by 0.9 (Deutsche Bank AG vs
+  Deutsche Bank GmbH); a number present on one side only by 0.9.
+* Joined or split words are compared on the run-together form ("SiemensAG",
+  "van der bilt"), which can only raise the score.
+* A match made only of generic words, legal forms and stop words scores at most 50.
+
+score = 100 × (Σ weight × agreement) / (Σ weight counted) × penalties
+
+Example::
+
+    >>> compare_names("Siemens Aktiengesellschaft", "Siemens AG")
+    100.0
+    >>> compare_names("Daniel Tusk", "Donald Tusk") < 50
+    True
+
+References: logic-v2 (nomenklatura) weights unmatched query/result parts 0.8/0.2 and
+down-weights org classes and stopwords (anchors-screening.md §1.3); the typo budget
+follows rigour's length-dependent cost cliff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz.distance import OSA
+
+from .normalize import NameAnalysis, analyze_name
+
+__all__ = [
+    "CLASS_WEIGHTS",
+    "Alignment",
+    "ScoringParams",
+    "align",
+    "compare_names",
+    "token_similarity",
+]
+
+Kind = Literal["person", "organization"] | None
+
+CLASS_WEIGHTS: dict[str, float] = {
+    "word": 1.0,
+    "number": 1.0,
+    "initial": 0.5,
+    "location": 0.5,
+    "generic": 0.45,
+    "legal": 0.2,
+    "stop": 0.15,
+}
+CONTENT_CLASSES = frozenset({"word", "number", "initial", "location"})
+# English generic company designations used loosely and interchangeably in trade
+# documents ("Homs Refinery Corporation" / "The Homs Refinery Company"); a clash
+# between two of these is no evidence of a different company.
+INTERCHANGEABLE_LEGAL = frozenset({"co", "corp", "inc", "ltd"})
+# Arabic genealogical particles: "X bin Y" (X, son of Y) and "Y bin X" are different people.
+PATRONYMIC_PARTICLES = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    """The constants of the rule (see the module docstring); all documented in docs/names.md."""
+
+    extra_query_person: float = 0.25
+    extra_candidate_person: float = 0.15
+    extra_query_organization: float = 0.55
+    extra_candidate_organization: float = 0.4
+    extra_query_unknown: float = 0.45
+    extra_candidate_unknown: float = 0.3
+    substitution_penalty: float = 0.72
+    number_substitution_penalty: float = 0.88
+    number_substitution_weight: float = 0.5
+    particle_order_penalty: float = 0.7
+    legal_conflict_penalty: float = 0.8
+    extra_number_penalty: float = 0.9
+    typo_cost: float = 1.0
+    initial_agreement: float = 0.8
+    truncation_agreement: float = 0.9
+    generic_only_cap: float = 0.5
+
+    def extras(self, kind: Kind) -> tuple[float, float]:
+        if kind == "person":
+            return self.extra_query_person, self.extra_candidate_person
+        if kind == "organization":
+            return self.extra_query_organization, self.extra_candidate_organization
+        return self.extra_query_unknown, self.extra_candidate_unknown
+
+
+DEFAULT_PARAMS = ScoringParams()
+
+
+def typo_budget(length: int) -> int:
+    """How many edits a token of *length* characters may carry and still agree."""
+    if length <= 1:
+        return 0
+    if length <= 5:
+        return 1
+    if length <= 9:
+        return 2
+    if length <= 16:
+        return 3
+    return length // 5
+
+
+def token_similarity(
+    a: str,
+    b: str,
+    class_a: str = "word",
+    class_b: str = "word",
+    *,
+    prefix_a: bool = False,
+    prefix_b: bool = False,
+    params: ScoringParams = DEFAULT_PARAMS,
+) -> float:
+    """Agreement of two tokens, 0..1 (see the module docstring).
+
+    ``prefix_a`` says *a* may be a cut-off word (the last token of its name).
+    """
+    if a == b:
+        return 1.0
+    number_a, number_b = class_a == "number", class_b == "number"
+    if number_a or number_b:
+        return 0.0
+    if class_a == "initial" or class_b == "initial":
+        if class_a == "initial" and class_b == "word" and b.startswith(a):
+            return params.initial_agreement
+        if class_b == "initial" and class_a == "word" and a.startswith(b):
+            return params.initial_agreement
+        return 0.0
+    if (class_a == "legal") != (class_b == "legal"):
+        return 0.0
+    if prefix_a and len(a) >= 3 and len(b) > len(a) and b.startswith(a):
+        return params.truncation_agreement
+    if prefix_b and len(b) >= 3 and len(a) > len(b) and a.startswith(b):
+        return params.truncation_agreement
+    longest = max(len(a), len(b))
+    budget = 1 if min(len(a), len(b)) == 2 else typo_budget(longest)
+    if budget == 0 or abs(len(a) - len(b)) > budget:
+        return 0.0
+    distance = OSA.distance(a, b, score_cutoff=budget)
+    if distance > budget:
+        return 0.0
+    return max(0.0, 1.0 - params.typo_cost * distance / longest)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """How two names were compared: the score and the evidence behind it."""
+
+    score: float  # 0-100
+    pairs: tuple[tuple[str, str, float], ...]  # (query token, candidate token, agreement)
+    substitutions: tuple[tuple[str, str], ...]  # contradicting distinctive tokens
+    extra_query: tuple[str, ...]
+    extra_candidate: tuple[str, ...]
+    legal_query: tuple[str, ...]
+    legal_candidate: tuple[str, ...]
+    penalties: tuple[str, ...] = field(default=())
+    compact: bool = False
+
+
+def _weights(analysis: NameAnalysis, weights: Sequence[float] | None) -> Sequence[float]:
+    if weights is not None:
+        return weights
+    return [CLASS_WEIGHTS[c] for c in analysis.classes]
+
+
+def align(
+    query: NameAnalysis,
+    candidate: NameAnalysis,
+    *,
+    kind: Kind = None,
+    query_weights: Sequence[float] | None = None,
+    candidate_weights: Sequence[float] | None = None,
+    symmetric: bool = False,
+    params: ScoringParams = DEFAULT_PARAMS,
+) -> Alignment:
+    """Align two analysed names and score them (the rule is in the module docstring)."""
+    qt, ct = query.tokens, candidate.tokens
+    qc, cc = query.classes, candidate.classes
+    qw, cw = _weights(query, query_weights), _weights(candidate, candidate_weights)
+    if not qt or not ct:
+        return Alignment(0.0, (), (), qt, ct, (), ())
+    last_q, last_c = len(qt) - 1, len(ct) - 1
+    candidates: list[tuple[float, float, int, int]] = []
+    for i, (a, ca) in enumerate(zip(qt, qc, strict=True)):
+        for j, (b, cb) in enumerate(zip(ct, cc, strict=True)):
+            sim = token_similarity(
+                a, b, ca, cb, prefix_a=i == last_q, prefix_b=j == last_c, params=params
+            )
+            if sim > 0.0:
+                candidates.append((-sim, -(qw[i] + cw[j]), i, j))
+    candidates.sort()
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[tuple[int, int, float]] = []
+    for neg_sim, _, i, j in candidates:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((i, j, -neg_sim))
+    pairs.sort()
+
+    numerator = 0.0
+    denominator = 0.0
+    content_matched = False
+    for i, j, sim in pairs:
+        weight = (qw[i] + cw[j]) / 2
+        numerator += weight * sim
+        denominator += weight
+        if sim >= 0.5 and (qc[i] in CONTENT_CLASSES or cc[j] in CONTENT_CLASSES):
+            content_matched = True
+
+    left_q = [i for i in range(len(qt)) if i not in used_q]
+    left_c = [j for j in range(len(ct)) if j not in used_c]
+    content_q = sorted((i for i in left_q if qc[i] in CONTENT_CLASSES), key=lambda i: -qw[i])
+    content_c = sorted((j for j in left_c if cc[j] in CONTENT_CLASSES), key=lambda j: -cw[j])
+    substitutions = list(zip(content_q, content_c, strict=False))
+    substituted_q = {i for i, _ in substitutions}
+    substituted_c = {j for _, j in substitutions}
+    number_subs = [(i, j) for i, j in substitutions if qc[i] == "number" and cc[j] == "number"]
+    word_subs = [(i, j) for i, j in substitutions if (i, j) not in number_subs]
+    for i, j in word_subs:
+        denominator += (qw[i] + cw[j]) / 2
+    for i, j in number_subs:
+        denominator += params.number_substitution_weight * (qw[i] + cw[j]) / 2
+    extra_q_weight, extra_c_weight = params.extras(kind)
+    if symmetric:
+        extra_q_weight = extra_c_weight = (extra_q_weight + extra_c_weight) / 2
+    extra_q = [i for i in left_q if i not in substituted_q]
+    extra_c = [j for j in left_c if j not in substituted_c]
+    for i in extra_q:
+        denominator += qw[i] * extra_q_weight
+    for j in extra_c:
+        denominator += cw[j] * extra_c_weight
+    base = numerator / denominator if denominator else 0.0
+
+    penalties: list[str] = []
+    factor = 1.0
+    if word_subs:
+        factor *= params.substitution_penalty ** len(word_subs)
+        penalties.append(
+            f"{len(word_subs)} contradicting word(s): ×{params.substitution_penalty}"
+            + (f"^{len(word_subs)}" if len(word_subs) > 1 else "")
+        )
+    if number_subs:
+        factor *= params.number_substitution_penalty ** len(number_subs)
+        penalties.append(
+            "different numbers (a sibling entity or series?): "
+            f"×{params.number_substitution_penalty}"
+            + (f"^{len(number_subs)}" if len(number_subs) > 1 else "")
+        )
+    if _particle_order_swapped(query, candidate, pairs):
+        factor *= params.particle_order_penalty
+        penalties.append(
+            f"names around bin/ibn/ben in a different order: ×{params.particle_order_penalty}"
+        )
+    legal_q = tuple(t for t, c in zip(qt, qc, strict=True) if c == "legal")
+    legal_c = tuple(t for t, c in zip(ct, cc, strict=True) if c == "legal")
+    distinct_q = set(legal_q) - INTERCHANGEABLE_LEGAL
+    distinct_c = set(legal_c) - INTERCHANGEABLE_LEGAL
+    if distinct_q and distinct_c and not distinct_q & distinct_c:
+        factor *= params.legal_conflict_penalty
+        penalties.append(f"different legal forms: ×{params.legal_conflict_penalty}")
+    if any(qc[i] == "number" for i in extra_q) or any(cc[j] == "number" for j in extra_c):
+        factor *= params.extra_number_penalty
+        penalties.append(f"number on one side only: ×{params.extra_number_penalty}")
+    score = base * factor
+    if not content_matched and (
+        any(c in CONTENT_CLASSES for c in qc) or any(c in CONTENT_CLASSES for c in cc)
+    ):
+        if score > params.generic_only_cap:
+            penalties.append(f"only generic words agree: capped at {params.generic_only_cap:g}")
+        score = min(score, params.generic_only_cap)
+
+    compact_used = False
+    if len(qt) != len(ct) or score < 0.9:
+        compact_score = _compact_score(query, candidate, params)
+        if compact_score > score:
+            score = compact_score
+            compact_used = True
+
+    return Alignment(
+        score=round(100.0 * min(1.0, max(0.0, score)), 1),
+        pairs=tuple((qt[i], ct[j], round(sim, 3)) for i, j, sim in pairs),
+        substitutions=tuple((qt[i], ct[j]) for i, j in substitutions),
+        extra_query=tuple(qt[i] for i in extra_q),
+        extra_candidate=tuple(ct[j] for j in extra_c),
+        legal_query=legal_q,
+        legal_candidate=legal_c,
+        penalties=tuple(penalties),
+        compact=compact_used,
+    )
+
+
+def _particle_order_swapped(
+    query: NameAnalysis, candidate: NameAnalysis, pairs: list[tuple[int, int, float]]
+) -> bool:
+    """True when both names use a patronymic particle and the aligned words around it swap."""
+    q_particles = [i for i, t in enumerate(query.tokens) if t in PATRONYMIC_PARTICLES]
+    c_particles = [j for j, t in enumerate(candidate.tokens) if t in PATRONYMIC_PARTICLES]
+    if not q_particles or not c_particles:
+        return False
+    qp, cp = q_particles[0], c_particles[0]
+    for i, j, _ in pairs:
+        if i == qp or j == cp:
+            continue
+        if (i < qp) != (j < cp):
+            return True
+    return False
+
+
+def _compact_score(query: NameAnalysis, candidate: NameAnalysis, params: ScoringParams) -> float:
+    """Agreement of the run-together forms, for joined/split words; numbers must agree."""
+    if len(query.tokens) == len(candidate.tokens):
+        return 0.0
+    digits_q = sorted(t for t, c in zip(query.tokens, query.classes, strict=True) if c == "number")
+    digits_c = sorted(
+        t for t, c in zip(candidate.tokens, candidate.classes, strict=True) if c == "number"
+    )
+    if digits_q != digits_c:
+        return 0.0
+    a, b = query.compact, candidate.compact
+    if len(a) < 6 or len(b) < 6:
+        return 0.0
+    longest = max(len(a), len(b))
+    budget = typo_budget(longest)
+    if abs(len(a) - len(b)) > budget:
+        return 0.0
+    distance = OSA.distance(a, b, score_cutoff=budget)
+    if distance > budget:
+        return 0.0
+    return max(0.0, 1.0 - params.typo_cost * distance / longest)
+
+
+def compare_names(a: str, b: str, *, kind: Kind = None) -> float:
+    """Similarity of two names, 0-100, symmetric: ``compare_names(a, b) == compare_names(b, a)``.
+
+    *kind* is ``"person"``, ``"organization"`` or ``None`` (unknown); it sets how much
+    a word present in one name only counts.
+
+    >>> compare_names("OAO Gazprom", "Open Joint Stock Company Gazprom")
+    100.0
+    >>> compare_names("Bowne of Atlanta, Inc.", "Bowne of Boston, Inc.") < 50
+    True
+    """
+    first, second = analyze_name(a), analyze_name(b)
+    forward = align(first, second, kind=kind, symmetric=True)
+    backward = align(second, first, kind=kind, symmetric=True)
+    return max(forward.score, backward.score)
