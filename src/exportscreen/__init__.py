@@ -21,9 +21,12 @@ from .errors import ExportScreenError, InputError
 # public name -> module that defines it. Each area keeps its own block.
 _LAZY: dict[str, str] = {
     # lists
+    "ListDiff": "exportscreen.lists",
     "ListEntry": "exportscreen.lists",
     "ListProvenance": "exportscreen.lists",
+    "RejectedRecord": "exportscreen.lists",
     "ScreeningList": "exportscreen.lists",
+    "describe_list": "exportscreen.lists",
     "load_list": "exportscreen.lists",
     # ownership
     "OwnershipGraph": "exportscreen.ownership",
@@ -53,7 +56,15 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
-    from .lists import ListEntry, ListProvenance, ScreeningList, load_list
+    from .lists import (
+        ListDiff,
+        ListEntry,
+        ListProvenance,
+        RejectedRecord,
+        ScreeningList,
+        describe_list,
+        load_list,
+    )
     from .names import NameMatcher
     from .ownership import OwnershipGraph, apply_affiliates_rule
     from .rareearth import check_bom
