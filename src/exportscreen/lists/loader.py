@@ -157,7 +157,7 @@ def load_list(
         snapshot_date=snapshot,  # type: ignore[arg-type]
         sha256=digest,
         entries=len(entries),
-        rejected=len(rejected),
+        rejected=sum(1 for r in rejected if r.record_type == "entry"),
         notices=tuple(notices),
     )
     rejected_records: tuple[RejectedRecord, ...] = tuple(rejected)

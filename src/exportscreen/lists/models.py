@@ -111,7 +111,9 @@ class ListProvenance(BaseModel):
     snapshot_date: _dt.date | None = None
     sha256: str = Field(description="sha256 of the bytes the list was parsed from")
     entries: int
-    rejected: int = Field(default=0, description="records rejected in lenient loading")
+    rejected: int = Field(
+        default=0, description="entry records rejected in lenient loading (record_type 'entry')"
+    )
     retrieved_at: _dt.datetime | None = Field(
         default=None, description="when `lists update` downloaded it (UTC)"
     )
@@ -134,6 +136,10 @@ class RejectedRecord(BaseModel):
     column: str | None = None
     reason: str
     raw: str = Field(default="", description="the record's text, shortened")
+    record_type: str = Field(
+        default="entry",
+        description="entry (a list entry), or alias/address/comment (an OFAC companion row)",
+    )
 
 
 class ListDiff(BaseModel):
