@@ -1,0 +1,252 @@
+"""A single-file HTML report an analyst can open in any browser (no network, no assets).
+
+Sections: provenance, summary counts per status, a sortable table of alerts (a few
+lines of inline JavaScript; click a header to sort), one inline SVG diagram per
+affiliate showing its ownership path with the stake on every edge, rows that could not
+be screened, re-opened decisions and changes since the previous run. Every value from
+the input is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..screening import AffiliateLink, RowResult, ScreeningRun
+
+__all__ = ["ownership_svg", "render_html", "write_html"]
+
+_CSS = """
+body{font:14px/1.45 system-ui,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1d2433}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d8dde6}
+.meta{color:#555;font-size:12.5px}.meta td{padding:1px 10px 1px 0;vertical-align:top}
+.cards{display:flex;gap:10px;flex-wrap:wrap;margin:14px 0}
+.card{border-radius:8px;padding:10px 16px;min-width:92px;background:#f3f5f9;
+ border:1px solid #dde2ea}
+.card b{display:block;font-size:24px}.card.hit{background:#fde8e8;border-color:#f3b4b4}
+.card.affiliate{background:#fff0e0;border-color:#f5c48f}.card.possible{background:#fff9db;border-color:#eedc82}
+.card.clear{background:#e8f6ec;border-color:#a9dbb6}.card.error{background:#eceaf7;border-color:#bdb6e6}
+table.alerts{border-collapse:collapse;width:100%;font-size:13px}
+.alerts th{background:#eef1f6;text-align:left;cursor:pointer;user-select:none;position:sticky;top:0}
+.alerts th,.alerts td{border:1px solid #d8dde6;padding:5px 7px;vertical-align:top}
+.alerts th[aria-sort=ascending]::after{content:" \\25B2"}
+.alerts th[aria-sort=descending]::after{content:" \\25BC"}
+.st{font-weight:600;border-radius:4px;padding:1px 6px;white-space:nowrap}
+.st.hit{background:#f8c9c9}.st.affiliate{background:#fbd7ad}.st.possible{background:#f6eba4}
+.st.clear{background:#c6ecd0}.st.error{background:#d6d0f3}
+.reason{color:#3b4254;font-size:12px;max-width:520px}
+.aff{border:1px solid #d8dde6;border-radius:8px;padding:10px 12px;margin:10px 0}
+.aff h3{font-size:14px;margin:0 0 6px}.muted{color:#666}
+ul.notes li{margin:2px 0}
+"""
+
+_JS = """
+document.querySelectorAll('table.alerts').forEach(function(t){
+  t.querySelectorAll('th').forEach(function(th,i){
+    th.addEventListener('click',function(){
+      var asc=th.getAttribute('aria-sort')!=='ascending';
+      t.querySelectorAll('th').forEach(function(h){h.removeAttribute('aria-sort')});
+      th.setAttribute('aria-sort',asc?'ascending':'descending');
+      var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows);
+      rows.sort(function(a,c){
+        var x=a.cells[i].getAttribute('data-v')||a.cells[i].textContent,
+            y=c.cells[i].getAttribute('data-v')||c.cells[i].textContent,
+            nx=parseFloat(x),ny=parseFloat(y),r;
+        r=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);
+        return asc?r:-r;});
+      rows.forEach(function(r){b.appendChild(r)});});});});
+"""
+
+_SEVERITY_ORDER = {"hit": 0, "affiliate": 1, "possible": 2, "clear": 3, "error": 4}
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    if len(lines) > 3:
+        lines = [*lines[:2], lines[2][: width - 1] + "…"]
+    return lines or [""]
+
+
+def ownership_svg(link: AffiliateLink, supplier_name: str = "") -> str:
+    """Inline SVG of the path: listed root on top, the stake on each edge, supplier last."""
+    steps = list(link.path)
+    box_w, box_h, gap, pad = 360, 58, 46, 10
+    height = pad * 2 + len(steps) * box_h + (len(steps) - 1) * gap
+    width = box_w + 190
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="ownership path">',
+        '<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#55607a"/></marker></defs>',
+    ]
+    for index, step in enumerate(steps):
+        y = pad + index * (box_h + gap)
+        last = index == len(steps) - 1
+        listed = step.listed_entry_id is not None
+        fill = "#fde2e2" if listed else ("#fff0e0" if last else "#f3f5f9")
+        stroke = "#d05555" if listed else ("#e39a4a" if last else "#9aa5b8")
+        parts.append(f'<rect x="{pad}" y="{y}" width="{box_w}" height="{box_h}" rx="7" '
+                     f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>')
+        title = step.name or step.entity_id
+        if last and supplier_name and supplier_name != title:
+            title = f"{title} (supplier: {supplier_name})"
+        for number, text in enumerate(_wrap(title, 46)[:2]):
+            parts.append(f'<text x="{pad + 10}" y="{y + 19 + number * 16}" font-size="13" '
+                         f'font-weight="600" fill="#1d2433">{_e(text)}</text>')
+        tag = f"[{step.entity_id}]" + (f" {step.country}" if step.country else "")
+        if listed:
+            tag += f" · listed: entry {step.listed_entry_id}"
+        elif last:
+            tag += f" · {link.finding_status}"
+        parts.append(f'<text x="{pad + 10}" y="{y + box_h - 8}" font-size="11" '
+                     f'fill="#555">{_e(tag)}</text>')
+        if not last:
+            x = pad + box_w / 2
+            y1, y2 = y + box_h, y + box_h + gap
+            parts.append(f'<line x1="{x}" y1="{y1 + 2}" x2="{x}" y2="{y2 - 3}" stroke="#55607a" '
+                         f'stroke-width="1.8" marker-end="url(#arr)"/>')
+            stake = step.stake_text() or "stake not stated"
+            parts.append(f'<text x="{x + 12}" y="{(y1 + y2) / 2 + 5}" font-size="13" '
+                         f'font-weight="700" fill="#8a3b12">{_e(stake)} owned</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _alert_row(result: RowResult) -> str:
+    top = result.top
+    score = "" if top is None else f"{top.score:.1f}"
+    severity = _SEVERITY_ORDER[result.status]
+    detail = result.reason
+    if top is not None and top.affiliate is not None:
+        detail = f"{top.affiliate.path_text()} — {result.reason}"
+    decision = result.decision or ("re-opened" if result.reopened else "open")
+    return (
+        f'<tr><td data-v="{result.row}">{result.row}</td>'
+        f'<td data-v="{severity}"><span class="st {result.status}">{result.status}</span></td>'
+        f'<td data-v="{score or -1}">{score}</td><td>{_e(result.name)}</td>'
+        f'<td>{_e(result.country)}</td><td>{_e("" if top is None else top.entry_name)}</td>'
+        f'<td>{_e("" if top is None else top.source)}</td>'
+        f'<td>{_e("" if top is None else top.entry_id[:12])}</td>'
+        f'<td>{_e("" if top is None else top.license_requirement)}</td>'
+        f'<td>{_e(decision)}</td><td class="reason">{_e(detail)}</td></tr>'
+    )
+
+
+def render_html(run: ScreeningRun, *, title: str = "Supplier screening report") -> str:
+    """The whole report as one HTML string (deterministic for the same run)."""
+    from ..screening import STATUSES
+
+    prov = run.provenance
+    lst = prov["list"]
+    counts = run.summary
+    out: list[str] = [
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        f"<title>{_e(title)}</title><meta name=\"viewport\" content=\"width=device-width\">",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        '<table class="meta">',
+        f"<tr><td>Input</td><td>{_e(prov['input']['path'] or 'DataFrame')} — "
+        f"{prov['input']['rows']} rows; name column {_e(prov['input']['detected']['name'])}, "
+        f"country {_e(prov['input']['detected'].get('country') or '—')}, "
+        f"id {_e(prov['input']['detected'].get('id') or '—')}</td></tr>",
+        f"<tr><td>List</td><td>{_e(lst['source'])} — {lst['entries']} entries, snapshot "
+        f"{_e(lst.get('snapshot_date') or 'undated')}, sha256 {_e(lst['sha256'][:16])}…</td></tr>",
+        f"<tr><td>Thresholds</td><td>hit ≥ {prov['thresholds']['hit']:g}, possible ≥ "
+        f"{prov['thresholds']['possible']:g}</td></tr>",
+    ]
+    if run.ownership:
+        own = run.ownership
+        out.append(
+            f"<tr><td>Ownership</td><td>{_e(own.get('path') or own.get('source'))}: "
+            f"{own['entities']} entities, {len(own['listed_roots'])} listed by name; rule "
+            f"<b>{_e(own['rule'])}</b> as of {_e(own['as_of'])} "
+            f"({'in force' if own.get('rule_in_force') else 'not in force'})</td></tr>"
+        )
+    out.append(f"<tr><td>Library</td><td>exportscreen {_e(prov['library']['version'])}</td></tr>")
+    out.append("</table>")
+    out.append('<div class="cards">')
+    for status in STATUSES:
+        out.append(f'<div class="card {status}"><b>{counts[status]}</b>{status}</div>')
+    out.append(f'<div class="card"><b>{counts["open_alerts"]}</b>open alerts</div>')
+    if counts["false_positive"] or counts["confirmed"] or counts["reopened"]:
+        out.append(f'<div class="card"><b>{counts["false_positive"]}/{counts["confirmed"]}/'
+                   f'{counts["reopened"]}</b>false positive / confirmed / re-opened</div>')
+    out.append("</div>")
+    if run.notices:
+        out.append("<h2>Notices</h2><ul class=\"notes\">")
+        out.extend(f"<li>{_e(n)}</li>" for n in run.notices)
+        out.append("</ul>")
+    alerts = run.alerts()
+    out.append(f"<h2>Alerts ({len(alerts)})</h2>")
+    if alerts:
+        out.append('<p class="muted">Click a column header to sort.</p>')
+        out.append('<table class="alerts"><thead><tr><th>Row</th><th>Status</th><th>Score</th>'
+                   "<th>Supplier</th><th>Country</th><th>Matched</th><th>List</th>"
+                   "<th>Entry</th><th>Licence requirement</th><th>Decision</th>"
+                   "<th>Reason</th></tr></thead><tbody>")
+        out.extend(_alert_row(r) for r in alerts)
+        out.append("</tbody></table>")
+    else:
+        out.append("<p>No alerts.</p>")
+    affiliates = [r for r in alerts if r.top is not None and r.top.affiliate is not None]
+    if affiliates:
+        out.append(f"<h2>Ownership paths ({len(affiliates)})</h2>")
+        for result in affiliates:
+            link = result.top.affiliate  # type: ignore[union-attr]
+            assert link is not None
+            bounds = ""
+            if link.aggregate_min is not None:
+                bounds = (f" · listed/covered owners hold {link.aggregate_min:g}"
+                          + ("" if link.aggregate_max == link.aggregate_min
+                             else f"–{link.aggregate_max:g}") + " %")
+            out.append(
+                f'<div class="aff"><h3>Row {result.row}: {_e(result.name)} — '
+                f'<span class="st {result.status}">{result.status}</span> '
+                f'({_e(link.finding_status)}{_e(bounds)})</h3>'
+                f'<p class="muted">Linked by {_e(link.link)}'
+                f"{'' if link.link == 'id' else f' (score {link.link_score:.1f})'} to graph entity "
+                f"{_e(link.entity_name)} [{_e(link.entity_id)}]. "
+                f"Licence terms: {_e(result.top.license_requirement or '—')}"  # type: ignore[union-attr]
+                f" / {_e(result.top.license_policy or '—')}</p>"  # type: ignore[union-attr]
+                f"{ownership_svg(link, result.name)}</div>"
+            )
+    errors = [r for r in run.rows if r.status == "error"]
+    if errors:
+        out.append(f"<h2>Rows that could not be screened ({len(errors)})</h2><ul class=\"notes\">")
+        out.extend(f"<li>Row {r.row}: {_e(r.reason)}</li>" for r in errors)
+        out.append("</ul>")
+    reopened = [r for r in run.rows if r.reopened]
+    if reopened:
+        out.append(f"<h2>Re-opened decisions ({len(reopened)})</h2><ul class=\"notes\">")
+        out.extend(f"<li>Row {r.row} {_e(r.name)}: {_e(r.decision_note)}</li>" for r in reopened)
+        out.append("</ul>")
+    if run.changes is not None:
+        out.append(f"<h2>Changes since the previous run ({len(run.changes)})</h2>"
+                   '<ul class="notes">')
+        out.extend(
+            f"<li>Row {c.row if c.row is not None else '—'} {_e(c.name)}: {_e(c.text())}</li>"
+            for c in run.changes
+        )
+        out.append("</ul>")
+    out.append(f"<script>{_JS}</script></body></html>\n")
+    return "\n".join(out)
+
+
+def write_html(run: ScreeningRun, path: str | Path) -> None:
+    """Write :func:`render_html` to *path* (UTF-8)."""
+    Path(path).write_text(render_html(run), encoding="utf-8")
