@@ -1,0 +1,965 @@
+"""The affiliates resolver: which entities a 50 % rule covers, with the evidence.
+
+:func:`apply_affiliates_rule` computes the least fixed point the rules describe (OFAC
+FAQ 401; BIS Supp. No. 8 to Part 744 (b); research note §2.3)::
+
+    covered := listed
+    repeat until nothing changes:
+        an entity E joins covered when the stakes held in E by members of covered
+        reach the threshold (summed across owners, or per listed party for the UK)
+
+Covered intermediaries pass their *full* stake (never multiplied down a chain), so
+cycles terminate: each entity joins at most once. The fixpoint runs twice — on the
+lower bounds of every stake (definitely covered) and on the upper bounds limited by
+what the other stakes leave free of 100 % (possibly covered) — giving ``covered`` and
+``undetermined``. Percents are integers of 10⁻⁹ %, so ``24.99 + 25.01 == 50`` exactly.
+
+Example (OFAC FAQ 401, Example 2)::
+
+    >>> import pandas as pd
+    >>> from exportscreen.ownership import OwnershipGraph, apply_affiliates_rule
+    >>> g = OwnershipGraph.from_frame(pd.DataFrame({
+    ...     "owner_id": ["X", "X", "A", "B"], "owned_id": ["A", "B", "C", "C"],
+    ...     "percent": ["50", "50", "25", "25"]}))
+    >>> r = apply_affiliates_rule(g, {"X": "sdn"}, rule="us-ofac", as_of="2025-01-01")
+    >>> [(f.id, f.status) for f in r.findings]
+    [('A', 'covered'), ('B', 'covered'), ('C', 'covered')]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import InputError
+from .graph import BRANCH, CONTROL, HUNDRED, OWNERSHIP, UNITS_PER_PERCENT, OwnershipGraph
+from .rules import RulePreset, SuspensionWindow, get_rule, normalise_list_source
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "STATUSES",
+    "AffiliateFinding",
+    "AffiliatesResult",
+    "Contribution",
+    "ListedParty",
+    "apply_affiliates_rule",
+    "load_listed_csv",
+    "policy_rank",
+]
+
+Status = Literal["covered", "undetermined", "suspended", "red_flag"]
+STATUSES: tuple[str, ...] = ("covered", "undetermined", "suspended", "red_flag")
+_NONE, _COVERED, _UNDET, _RED = 0, 1, 2, 3
+
+
+class ListedParty(BaseModel):
+    """A party on a government list that seeds a rule: ``id`` as in the ownership graph,
+    ``list`` its list code (``entity_list``, ``meu``, ``sdn``, ``eu``, ``uk``, ...)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    list: str = Field(min_length=1)
+    name: str | None = None
+    programs: tuple[str, ...] = ()
+    license_requirement: str | None = None
+    license_policy: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """A stake (or control/branch tie) held in a finding by a listed or covered owner."""
+
+    owner_id: str
+    percent_min: float | None
+    percent_max: float | None
+    relation: str = "ownership"
+    owner_status: str = "covered"
+    joint_group: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"owner_id": self.owner_id, "percent_min": self.percent_min,
+                               "percent_max": self.percent_max, "relation": self.relation,
+                               "owner_status": self.owner_status}
+        if self.joint_group is not None:
+            out["joint_group"] = self.joint_group
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class AffiliateFinding:
+    """One non-listed entity whose status is not clear, with its evidence."""
+
+    id: str
+    status: Status
+    aggregate_min: float
+    aggregate_max: float
+    contributions: tuple[Contribution, ...]
+    roots: tuple[str, ...]
+    path: tuple[str, ...]
+    license_requirement: str | None
+    license_policy: str | None
+    reason: str
+    name: str | None = None
+    country: str | None = None
+    status_if_in_force: str | None = None
+    basis: str = "ownership"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "status": self.status, "aggregate_min": self.aggregate_min,
+            "aggregate_max": self.aggregate_max,
+            "contributions": [c.to_dict() for c in self.contributions],
+            "roots": list(self.roots), "path": list(self.path),
+            "license_requirement": self.license_requirement,
+            "license_policy": self.license_policy, "name": self.name, "country": self.country,
+            "basis": self.basis, "status_if_in_force": self.status_if_in_force,
+            "reason": self.reason,
+        }
+
+
+CSV_COLUMNS = ("id", "status", "aggregate_min", "aggregate_max", "roots", "path", "name",
+               "country", "basis", "status_if_in_force", "license_requirement",
+               "license_policy", "contributions", "reason")
+
+
+@dataclass(frozen=True)
+class AffiliatesResult:
+    """The outcome of one rule at one date: findings sorted by id, plus notices."""
+
+    rule: RulePreset
+    as_of: _dt.date
+    rule_in_force: bool
+    suspended: bool
+    notices: tuple[str, ...]
+    findings: list[AffiliateFinding]
+    _by_id: dict[str, AffiliateFinding] = field(default_factory=dict, repr=False)
+
+    def finding(self, entity_id: str) -> AffiliateFinding | None:
+        if not self._by_id and self.findings:
+            self._by_id.update((f.id, f) for f in self.findings)
+        return self._by_id.get(entity_id)
+
+    def ids(self, status: str) -> frozenset[str]:
+        """Ids of the findings with *status*."""
+        return frozenset(f.id for f in self.findings if f.status == status)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``affiliates --format json`` document."""
+        return {"rule": self.rule.id, "rule_version": self.rule.version,
+                "as_of": self.as_of.isoformat(), "rule_in_force": self.rule_in_force,
+                "suspended": self.suspended, "notices": list(self.notices),
+                "findings": [f.to_dict() for f in self.findings]}
+
+    def csv_rows(self) -> list[dict[str, Any]]:
+        """One flat row per finding (lists joined: roots ``;``, path `` > ``)."""
+        rows = []
+        for f in self.findings:
+            rows.append({
+                "id": f.id, "status": f.status, "aggregate_min": _num(f.aggregate_min),
+                "aggregate_max": _num(f.aggregate_max), "roots": ";".join(f.roots),
+                "path": " > ".join(f.path), "name": f.name or "", "country": f.country or "",
+                "basis": f.basis, "status_if_in_force": f.status_if_in_force or "",
+                "license_requirement": f.license_requirement or "",
+                "license_policy": f.license_policy or "",
+                "contributions": ";".join(_contribution_text(c) for c in f.contributions),
+                "reason": f.reason,
+            })
+        return rows
+
+    def to_frame(self) -> pd.DataFrame:
+        """Findings as a DataFrame with the CSV columns."""
+        import pandas as pd
+
+        return pd.DataFrame(self.csv_rows(), columns=list(CSV_COLUMNS))
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+def _contribution_text(c: Contribution) -> str:
+    if c.relation != "ownership":
+        return f"{c.owner_id}:{c.relation}"
+    if c.percent_min == c.percent_max:
+        return f"{c.owner_id}:{_num(c.percent_min)}"
+    return f"{c.owner_id}:{_num(c.percent_min)}-{_num(c.percent_max)}"
+
+
+# --------------------------------------------------------------------- licences
+@cache
+def _policy_ranks() -> list[tuple[int, re.Pattern[str], str]]:
+    path = Path(str(resources.files("exportscreen.ownership") / "presets" /
+                    "license_policies.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [(int(r["rank"]), re.compile(r["pattern"], re.I), r["label"]) for r in data["ranks"]]
+
+
+def policy_rank(policy: str | None) -> int:
+    """Restrictiveness of a licence review policy (higher = stricter; 0 = not recognised).
+
+    >>> policy_rank("Presumption of denial.") > policy_rank("Case-by-case review")
+    True
+    """
+    if not policy:
+        return 0
+    return max((rank for rank, pat, _ in _policy_ranks() if pat.search(policy)), default=0)
+
+
+def _most_restrictive(parties: list[ListedParty]) -> tuple[str | None, str | None]:
+    reqs = sorted({p.license_requirement.strip() for p in parties if p.license_requirement
+                   and p.license_requirement.strip()})
+    all_items = [r for r in reqs if re.search(r"all items subject to the EAR", r, re.I)]
+    requirement = all_items[0] if all_items else ("; ".join(reqs) if reqs else None)
+    pols = sorted({p.license_policy.strip() for p in parties if p.license_policy
+                   and p.license_policy.strip()})
+    if not pols:
+        return requirement, None
+    unknown = [p for p in pols if policy_rank(p) == 0]
+    if unknown:  # cannot rank them: show every policy, strictest recognised first
+        ordered = sorted(pols, key=lambda p: (-policy_rank(p), p))
+        return requirement, " | ".join(ordered)
+    return requirement, max(pols, key=lambda p: (policy_rank(p), p))
+
+
+# ------------------------------------------------------------------ arithmetic
+def _meets(v: np.ndarray, k: np.ndarray, thr: int, strict: bool) -> np.ndarray:
+    """v + k·ε compared with the threshold (ε an infinitesimal: open bounds)."""
+    return (v > thr) | ((v == thr) & ((k > 0) if strict else (k >= 0)))
+
+
+def _pair_min(av: np.ndarray, ak: np.ndarray, bv: np.ndarray, bk: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    take_a = (av < bv) | ((av == bv) & (ak <= bk))
+    return np.where(take_a, av, bv), np.where(take_a, ak, bk)
+
+
+@dataclass
+class _Edges:
+    src: np.ndarray
+    dst: np.ndarray
+    kind: np.ndarray        # 0 ownership, 1 control, 2 branch
+    lo: np.ndarray
+    hi: np.ndarray
+    lo_open: np.ndarray
+    hi_open: np.ndarray
+    jg: np.ndarray
+    ids: np.ndarray         # position in the graph's stake columns
+    indptr: np.ndarray      # CSR by src
+    tot_v: np.ndarray       # per node: sum of lower bounds of stakes held in it
+    tot_k: np.ndarray
+
+
+def _prepare(graph: OwnershipGraph, day: int) -> _Edges:
+    act = np.flatnonzero((graph.valid_from <= day) & (day <= graph.valid_to))
+    src = graph.owner[act]
+    order = np.argsort(src, kind="stable")
+    act = act[order]
+    src = graph.owner[act].astype(np.int64)
+    dst = graph.owned[act].astype(np.int64)
+    n = len(graph.ids)
+    kind = graph.relation[act]
+    lo = graph.lo[act]
+    lo_open = graph.lo_open[act].astype(np.int64)
+    own = kind == OWNERSHIP
+    tot_v = np.bincount(dst[own], weights=None, minlength=n).astype(np.int64) * 0
+    np.add.at(tot_v, dst[own], lo[own])
+    tot_k = np.bincount(dst[own], weights=lo_open[own], minlength=n).astype(np.int64)
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    return _Edges(src, dst, kind, lo, graph.hi[act], lo_open, graph.hi_open[act].astype(np.int64),
+                  graph.joint_group[act], act, indptr, tot_v, tot_k)
+
+
+def _gather(indptr: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Indices of the CSR edges leaving *nodes*."""
+    starts = indptr[nodes]
+    counts = indptr[nodes + 1] - starts
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    offsets = np.repeat(starts - np.r_[0, np.cumsum(counts)[:-1]], counts)
+    return np.arange(total, dtype=np.int64) + offsets
+
+
+@dataclass
+class _Run:
+    reached: np.ndarray   # met the test (any scope)
+    covered: np.ndarray   # met the test and in scope (or a branch of such)
+    active: np.ndarray    # passes its stakes on (seeds, covered, passing out-of-scope)
+    via_branch: np.ndarray
+
+
+def _cascade(e: _Edges, n: int, seeds: np.ndarray, upper: bool, thr: int, strict: bool,
+             can_cover: np.ndarray, can_pass: np.ndarray, control_covers: bool,
+             direct_only: bool) -> _Run:
+    """Aggregated least fixpoint, frontier by frontier, with numpy."""
+    active = seeds.copy()
+    reached = np.zeros(n, bool)
+    covered = np.zeros(n, bool)
+    via_branch = np.zeros(n, bool)
+    acc_v = np.zeros(n, np.int64)
+    acc_k = np.zeros(n, np.int64)
+    acc2_v = np.zeros(n, np.int64) if upper else acc_v
+    acc2_k = np.zeros(n, np.int64) if upper else acc_k
+    w_v = e.hi if upper else e.lo
+    w_k = -e.hi_open if upper else e.lo_open
+    frontier = np.flatnonzero(seeds)
+    while frontier.size:
+        idx = _gather(e.indptr, frontier)
+        if direct_only:
+            idx = idx[seeds[e.src[idx]] | (e.kind[idx] == BRANCH)]
+        d = e.dst[idx]
+        keep = ~(reached[d] | seeds[d])
+        idx, d = idx[keep], d[keep]
+        if idx.size == 0:
+            break
+        kind = e.kind[idx]
+        own = kind == OWNERSHIP
+        io, do = idx[own], d[own]
+        np.add.at(acc_v, do, w_v[io])
+        np.add.at(acc_k, do, w_k[io])
+        if upper:
+            np.add.at(acc2_v, do, e.lo[io])
+            np.add.at(acc2_k, do, e.lo_open[io])
+        forced = np.zeros(0, np.int64)
+        branch_hit = d[kind == BRANCH]
+        if control_covers:
+            forced = d[kind == CONTROL]
+        cand = np.unique(d)
+        if upper:
+            fv, fk = _pair_min(acc_v[cand], acc_k[cand],
+                               HUNDRED - e.tot_v[cand] + acc2_v[cand],
+                               -e.tot_k[cand] + acc2_k[cand])
+        else:
+            fv, fk = acc_v[cand], acc_k[cand]
+        meets = _meets(fv, fk, thr, strict)
+        if forced.size or branch_hit.size:
+            flag = np.zeros(n, bool)
+            flag[forced] = True
+            flag[branch_hit] = True
+            meets |= flag[cand]
+        newly = cand[meets]
+        if newly.size == 0:
+            break
+        reached[newly] = True
+        bflag = np.zeros(n, bool)
+        bflag[branch_hit] = True
+        by_branch = bflag[newly]
+        via_branch[newly[by_branch]] = True
+        in_scope = can_cover[newly] | by_branch
+        covered[newly[in_scope]] = True
+        passing = newly[in_scope | can_pass[newly]]
+        active[passing] = True
+        frontier = passing
+    return _Run(reached, covered, active, via_branch)
+
+
+def _per_party(e: _Edges, n: int, seed_idx: np.ndarray, upper: bool, thr: int, strict: bool,
+               can_cover: np.ndarray, can_pass: np.ndarray, control_covers: bool,
+               direct_only: bool) -> tuple[dict[int, set[int]], dict[int, dict[int, int]],
+                                           dict[int, dict[int, tuple[int, int]]]]:
+    """Per listed party fixpoint (UK): no aggregation across parties except stakes in one
+    joint arrangement. Returns node -> roots, root -> {node: parent},
+    root -> {node: aggregate (v, k)}."""
+    indptr = e.indptr.tolist()
+    dst = e.dst.tolist()
+    kind = e.kind.tolist()
+    w_v = (e.hi if upper else e.lo).tolist()
+    w_k = (-e.hi_open if upper else e.lo_open).tolist()
+    lo_v, lo_k = e.lo.tolist(), e.lo_open.tolist()
+    jg = e.jg.tolist()
+    tot_v, tot_k = e.tot_v, e.tot_k
+    group_edges: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for k in np.flatnonzero(e.jg >= 0).tolist():
+        group_edges[(dst[k], jg[k])].append(k)
+
+    def meets(v: int, k: int) -> bool:
+        return v > thr or (v == thr and (k > 0 if strict else k >= 0))
+
+    roots_of: dict[int, set[int]] = defaultdict(set)
+    parents: dict[int, dict[int, int]] = {}
+    aggregates: dict[int, dict[int, tuple[int, int]]] = {}
+    for r in seed_idx.tolist():
+        parent: dict[int, int] = {}
+        acc: dict[int, list[int]] = {}
+        counted: set[int] = set()
+        active = {r}
+        queue = deque([r])
+        while queue:
+            u = queue.popleft()
+            if direct_only and u != r:
+                edges = [k for k in range(indptr[u], indptr[u + 1]) if kind[k] == BRANCH]
+            else:
+                edges = list(range(indptr[u], indptr[u + 1]))
+            for k in edges:
+                v = dst[k]
+                if v in active or v == r or v in parent:
+                    continue
+                hit = kind[k] == BRANCH or (kind[k] == CONTROL and control_covers)
+                if kind[k] == OWNERSHIP:
+                    a = acc.setdefault(v, [0, 0, 0, 0])
+                    batch = [k]
+                    if jg[k] >= 0:
+                        batch = group_edges[(v, jg[k])]
+                    for b in batch:
+                        if b in counted:
+                            continue
+                        counted.add(b)
+                        a[0] += w_v[b]
+                        a[1] += w_k[b]
+                        a[2] += lo_v[b]
+                        a[3] += lo_k[b]
+                    fv, fk = a[0], a[1]
+                    if upper:
+                        sv, sk = HUNDRED - int(tot_v[v]) + a[2], -int(tot_k[v]) + a[3]
+                        if (sv, sk) < (fv, fk):
+                            fv, fk = sv, sk
+                    hit = hit or meets(fv, fk)
+                if not hit:
+                    continue
+                parent[v] = u
+                in_scope = bool(can_cover[v]) or kind[k] == BRANCH
+                if in_scope:
+                    roots_of[v].add(r)
+                if in_scope or can_pass[v]:
+                    active.add(v)
+                    queue.append(v)
+        parents[r] = parent
+        aggregates[r] = {v: (a[0], a[1]) for v, a in acc.items()}
+    return roots_of, parents, aggregates
+
+
+# ------------------------------------------------------------------- the API
+def _coerce_listed(
+    listed: Mapping[str, str] | Mapping[str, ListedParty] | Iterable[Any],
+) -> list[ListedParty]:
+    parties: list[ListedParty] = []
+    if isinstance(listed, Mapping):
+        for key, value in listed.items():
+            if isinstance(value, ListedParty):
+                parties.append(value)
+            elif isinstance(value, str):
+                parties.append(ListedParty(id=str(key), list=value))
+            else:
+                raise InputError(f"listed party {key!r}: expected a list name or a "
+                                 f"ListedParty, got {type(value).__name__}", column="list")
+        return parties
+    for item in listed:
+        if isinstance(item, ListedParty):
+            parties.append(item)
+        elif hasattr(item, "id") and hasattr(item, "source"):  # a lists.ListEntry
+            parties.append(ListedParty(
+                id=str(item.id), list=str(item.source), name=getattr(item, "name", None),
+                programs=tuple(getattr(item, "programs", ()) or ()),
+                license_requirement=getattr(item, "license_requirement", None),
+                license_policy=getattr(item, "license_policy", None)))
+        else:
+            raise InputError(f"listed party {item!r}: expected a ListedParty", column="list")
+    return parties
+
+
+def _as_date(value: _dt.date | str | None) -> _dt.date:
+    if value is None:
+        return _dt.datetime.now(_dt.UTC).date()
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            raise ValueError
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"as-of date is not in the form YYYY-MM-DD: {value!r}",
+                         column="as_of") from None
+
+
+def _pct(units: int) -> float:
+    return units / UNITS_PER_PERCENT
+
+
+def apply_affiliates_rule(
+    graph: OwnershipGraph,
+    listed: Mapping[str, str] | Mapping[str, ListedParty] | Iterable[ListedParty],
+    rule: str | RulePreset = "us-bis-affiliates",
+    as_of: _dt.date | str | None = None,
+) -> AffiliatesResult:
+    """Apply an ownership rule to *graph* seeded by *listed*, at *as_of* (default today).
+
+    *listed*: ``{id: list}``, ``{id: ListedParty}``, or ListedParty / ListEntry objects.
+    Only parties on a list the rule names (``rule.seeds``) seed it. Returns every
+    non-listed entity whose status is not clear: ``covered`` (lower bounds reach the
+    threshold), ``undetermined`` (only the upper bounds do — e.g. a listed owner with an
+    unknown stake, BIS Red Flag 29), ``suspended`` (would be covered, but the rule is
+    suspended at *as_of*) or ``red_flag`` (control, or a significant minority interest,
+    without coverage). A ``branch`` shares its head's status (BIS FAQ #45).
+    """
+    preset = get_rule(rule)
+    day = _as_date(as_of)
+    parties = _coerce_listed(listed)
+    notices: list[str] = list(graph.notices)
+    n = len(graph.ids)
+    in_force = preset.in_force(day)
+    suspension: SuspensionWindow | None = preset.suspension_at(day) if in_force else None
+
+    # seeds -----------------------------------------------------------------
+    by_id: dict[str, list[ListedParty]] = defaultdict(list)
+    unsure_program = 0
+    ignored_lists: set[str] = set()
+    for p in parties:
+        verdict = preset.seeds_party(p.list, p.programs)
+        if verdict is False:
+            ignored_lists.add(normalise_list_source(p.list))
+            continue
+        if verdict is None:
+            unsure_program += 1
+        by_id[p.id].append(p)
+    seed_pos = graph.positions(sorted(by_id))
+    seed_idx = np.unique(seed_pos[seed_pos >= 0])
+    seeds = np.zeros(n, bool)
+    seeds[seed_idx] = True
+    if ignored_lists:
+        notices.append(f"parties on {', '.join(sorted(ignored_lists))} do not seed "
+                       f"{preset.id} (it is seeded by {', '.join(sorted(preset.seeds))}); they "
+                       "were treated as ordinary entities")
+    if unsure_program:
+        notices.append(f"{unsure_program} listed part{'y' if unsure_program == 1 else 'ies'} on "
+                       "a program-limited list had no programs given and were treated as seeds")
+
+    # scope -----------------------------------------------------------------
+    countries = graph.countries
+    unknown_country = np.array([not c for c in countries.tolist()], bool) if n else np.zeros(0,
+                                                                                            bool)
+    if preset.scope == "foreign":
+        home = np.isin(countries, np.asarray(preset.home_countries, dtype=object))
+        can_cover = ~home & (~unknown_country | (preset.unknown_country == "in_scope"))
+    else:
+        can_cover = np.ones(n, bool)
+    can_pass = np.ones(n, bool) if preset.out_of_scope_intermediaries == "pass" else can_cover
+
+    # fixpoints -----------------------------------------------------------------
+    e = _prepare(graph, day.toordinal())
+    thr = int(preset.threshold * UNITS_PER_PERCENT)
+    strict = preset.comparator == ">"
+    control_covers = preset.control == "covers"
+    direct_only = preset.indirect == "direct_only"
+    args = (thr, strict, can_cover, can_pass, control_covers, direct_only)
+    status = np.zeros(n, np.int8)
+    roots_lo: dict[int, set[int]] = {}
+    roots_hi: dict[int, set[int]] = {}
+    parent_of: dict[int, int] = {}
+    agg_lo_v = np.zeros(n, np.int64)
+    agg_lo_k = np.zeros(n, np.int64)
+    agg_hi_v = np.zeros(n, np.int64)
+    agg_hi_k = np.zeros(n, np.int64)
+    if preset.aggregation == "across_listed":
+        lo_run = _cascade(e, n, seeds, False, *args)
+        hi_run = _cascade(e, n, seeds, True, *args)
+        active_lo, active_hi = lo_run.active, hi_run.active
+        status[hi_run.covered] = _UNDET
+        status[lo_run.covered] = _COVERED
+        own = e.kind == OWNERSHIP
+        m_lo = own & active_lo[e.src]
+        np.add.at(agg_lo_v, e.dst[m_lo], e.lo[m_lo])
+        np.add.at(agg_lo_k, e.dst[m_lo], e.lo_open[m_lo])
+        m_hi = own & active_hi[e.src]
+        hv = np.zeros(n, np.int64)
+        hk = np.zeros(n, np.int64)
+        lv = np.zeros(n, np.int64)
+        lk = np.zeros(n, np.int64)
+        np.add.at(hv, e.dst[m_hi], e.hi[m_hi])
+        np.add.at(hk, e.dst[m_hi], -e.hi_open[m_hi])
+        np.add.at(lv, e.dst[m_hi], e.lo[m_hi])
+        np.add.at(lk, e.dst[m_hi], e.lo_open[m_hi])
+        agg_hi_v, agg_hi_k = _pair_min(hv, hk, HUNDRED - e.tot_v + lv, -e.tot_k + lk)
+        # red flags: control or a significant minority interest without coverage
+        if preset.control == "red_flag" or preset.minority_red_flag is not None:
+            flag = np.zeros(n, bool)
+            if preset.control == "red_flag":
+                ctl = (e.kind == CONTROL) & active_hi[e.src]
+                flag[e.dst[ctl]] = True
+            if preset.minority_red_flag is not None:
+                mthr = int(preset.minority_red_flag * UNITS_PER_PERCENT)
+                flag |= _meets(agg_lo_v, agg_lo_k, mthr, False) & (agg_lo_v > 0)
+            flag &= (status == _NONE) & ~seeds & can_cover
+            status[flag] = _RED
+        finding_idx = np.flatnonzero(status != _NONE)
+        roots_lo, parent_lo = _roots_and_parents(e, n, seeds, active_lo, lo_run.covered, False)
+        roots_hi, parent_hi = _roots_and_parents(e, n, seeds, active_hi,
+                                                 hi_run.covered | (status == _RED), True)
+        for i in finding_idx.tolist():
+            parent_of[i] = parent_lo.get(i, parent_hi.get(i, -1))
+    else:
+        seed_list = np.flatnonzero(seeds)
+        r_lo, p_lo, a_lo = _per_party(e, n, seed_list, False, *args)
+        r_hi, p_hi, a_hi = _per_party(e, n, seed_list, True, *args)
+        for i in r_hi:
+            status[i] = _UNDET
+        for i in r_lo:
+            status[i] = _COVERED
+        roots_lo, roots_hi = dict(r_lo), dict(r_hi)
+        finding_idx = np.flatnonzero(status != _NONE)
+        active_lo = seeds.copy()
+        active_hi = seeds.copy()
+        for rs, target in ((r_lo, active_lo), (r_hi, active_hi)):
+            for i in rs:
+                target[i] = True
+        for i in finding_idx.tolist():
+            best = sorted(roots_lo.get(i) or roots_hi.get(i) or ())
+            for r in best:
+                lo_pair = a_lo[r].get(i, (0, 0))
+                if (lo_pair[0], lo_pair[1]) > (int(agg_lo_v[i]), int(agg_lo_k[i])):
+                    agg_lo_v[i], agg_lo_k[i] = lo_pair
+            for r in sorted(roots_hi.get(i, ())):
+                hv_, hk_ = a_hi[r].get(i, (0, 0))
+                sv = HUNDRED - int(e.tot_v[i]) + int(agg_lo_v[i])
+                if (hv_, hk_) > (int(agg_hi_v[i]), int(agg_hi_k[i])):
+                    agg_hi_v[i], agg_hi_k[i] = min((hv_, hk_), (sv, -int(e.tot_k[i])))
+            # one path: from the root with the shortest chain
+            best_path: list[int] | None = None
+            for r in best:
+                chain = [i]
+                par = p_lo[r] if i in p_lo[r] else p_hi[r]
+                while chain[-1] != r and chain[-1] in par:
+                    chain.append(par[chain[-1]])
+                if best_path is None or len(chain) < len(best_path):
+                    best_path = chain
+            parent_of[i] = best_path[1] if best_path and len(best_path) > 1 else -1
+        parent_lo = {i: parent_of[i] for i in finding_idx.tolist()}
+        parent_hi = parent_lo
+
+    # branches of listed parties are part of the listed party: covered whatever the rule
+    branch_of_listed = _branch_closure(e, n, seeds)
+
+    # time ------------------------------------------------------------------------
+    if not in_force:
+        notices.append(f"{preset.id} is not in force on {day.isoformat()} (in force "
+                       f"{preset.in_force_from or 'always'} to {preset.in_force_until or 'now'}"
+                       "); it covers nothing at that date")
+    elif suspension is not None:
+        notices.append(f"{preset.id} is suspended on {day.isoformat()} ({suspension.start} to "
+                       f"{suspension.end}: {suspension.note}); entities it would cover are "
+                       "reported as suspended")
+    else:
+        ended = [w for w in preset.suspensions if w.end is not None and w.end < day]
+        info = preset.information_current_to
+        if ended and info is not None and info < day:
+            last = max(ended, key=lambda w: w.end or day)
+            notices.append(
+                f"the suspension of {preset.id} ended {last.end} per the rule pack, which has "
+                f"no information after {info}; the rule is treated as in force on "
+                f"{day.isoformat()}. Check for a later extension (override with a custom "
+                "rule or --suspended)")
+    for u in preset.unverified:
+        notices.append(f"{preset.id}: {u.parameter}: {u.note}")
+
+    # findings ----------------------------------------------------------------------
+    findings = _build_findings(graph, e, preset, by_id, seeds, status, finding_idx,
+                               branch_of_listed, roots_lo, roots_hi, parent_of,
+                               active_lo, active_hi, agg_lo_v, agg_lo_k, agg_hi_v, agg_hi_k,
+                               in_force, suspension is not None, unknown_country)
+    if preset.scope == "foreign":
+        n_unknown = sum(1 for f in findings if f.country is None and f.basis == "ownership")
+        if n_unknown:
+            notices.append(f"{n_unknown} finding(s) have no country; {preset.id} covers foreign "
+                           f"entities only and treats an unknown country as "
+                           f"{preset.unknown_country.replace('_', ' ')}")
+        passed = np.flatnonzero(~can_cover & active_hi & ~seeds)
+        if passed.size:
+            notices.append(f"{passed.size} entit{'y' if passed.size == 1 else 'ies'} outside the "
+                           f"rule's scope ({', '.join(preset.home_countries) or 'home'}) met the "
+                           "ownership test and "
+                           + ("passed" if preset.out_of_scope_intermediaries == "pass"
+                              else "did not pass") + " their stakes on")
+    return AffiliatesResult(preset, day, in_force, suspension is not None, tuple(notices),
+                            findings)
+
+
+def _branch_closure(e: _Edges, n: int, seeds: np.ndarray) -> np.ndarray:
+    out = np.zeros(n, bool)
+    frontier = np.flatnonzero(seeds)
+    while frontier.size:
+        idx = _gather(e.indptr, frontier)
+        idx = idx[e.kind[idx] == BRANCH]
+        d = e.dst[idx]
+        d = np.unique(d[~out[d] & ~seeds[d]])
+        out[d] = True
+        frontier = d
+    return out
+
+
+def _roots_and_parents(e: _Edges, n: int, seeds: np.ndarray, active: np.ndarray,
+                       targets: np.ndarray, upper: bool) -> tuple[dict[int, set[int]],
+                                                                  dict[int, int]]:
+    """Listed roots each target derives from, and a BFS parent (shortest chain)."""
+    positive = (e.hi > 0) | (e.hi_open > 0) if upper else (e.lo > 0) | (e.lo_open > 0)
+    usable = (e.kind != OWNERSHIP) | positive
+    usable &= active[e.src] & (targets[e.dst] | active[e.dst]) & ~seeds[e.dst]
+    # multi-source BFS for parents
+    depth = np.full(n, -1, np.int64)
+    parent = np.full(n, -1, np.int64)
+    frontier = np.flatnonzero(seeds)
+    depth[frontier] = 0
+    level = 0
+    while frontier.size:
+        idx = _gather(e.indptr, frontier)
+        idx = idx[usable[idx]]
+        d = e.dst[idx]
+        new = depth[d] < 0
+        idx, d = idx[new], d[new]
+        if d.size == 0:
+            break
+        order = np.lexsort((e.src[idx], d))
+        d_sorted = d[order]
+        first = np.r_[True, d_sorted[1:] != d_sorted[:-1]]
+        chosen = order[first]
+        level += 1
+        nodes = d[chosen]
+        depth[nodes] = level
+        parent[nodes] = e.src[idx[chosen]]
+        frontier = nodes[active[nodes]]
+    # pair propagation for roots
+    seed_idx = np.flatnonzero(seeds)
+    pair_node = seed_idx.copy()
+    pair_root = seed_idx.copy()
+    seen = pair_node * n + pair_root
+    f_node, f_root = pair_node, pair_root
+    collected_n: list[np.ndarray] = []
+    collected_r: list[np.ndarray] = []
+    while f_node.size:
+        starts = e.indptr[f_node]
+        counts = e.indptr[f_node + 1] - starts
+        idx = _gather(e.indptr, f_node)
+        roots = np.repeat(f_root, counts)
+        ok = usable[idx]
+        idx, roots = idx[ok], roots[ok]
+        d = e.dst[idx]
+        keys = np.unique(d * n + roots)
+        keys = keys[~np.isin(keys, seen)]
+        if keys.size == 0:
+            break
+        seen = np.union1d(seen, keys)
+        nn, rr = keys // n, keys % n
+        collected_n.append(nn)
+        collected_r.append(rr)
+        keep = active[nn]
+        f_node, f_root = nn[keep], rr[keep]
+    roots_of: dict[int, set[int]] = defaultdict(set)
+    if collected_n:
+        all_n = np.concatenate(collected_n).tolist()
+        all_r = np.concatenate(collected_r).tolist()
+        for a, b in zip(all_n, all_r, strict=True):
+            roots_of[a].add(b)
+    t = np.flatnonzero(targets & (parent >= 0))
+    return dict(roots_of), dict(zip(t.tolist(), parent[t].tolist(), strict=True))
+
+
+def _fmt(v: int, k: int) -> str:
+    text = f"{_pct(v):g}" if v % (UNITS_PER_PERCENT // 1000) == 0 else f"{_pct(v)}"
+    if k > 0:
+        return f"more than {text} %"
+    if k < 0:
+        return f"less than {text} %"
+    return f"{text} %"
+
+
+def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
+                    by_id: dict[str, list[ListedParty]], seeds: np.ndarray, status: np.ndarray,
+                    finding_idx: np.ndarray, branch_of_listed: np.ndarray,
+                    roots_lo: dict[int, set[int]], roots_hi: dict[int, set[int]],
+                    parent_of: dict[int, int], active_lo: np.ndarray, active_hi: np.ndarray,
+                    agg_lo_v: np.ndarray, agg_lo_k: np.ndarray, agg_hi_v: np.ndarray,
+                    agg_hi_k: np.ndarray, in_force: bool, suspended: bool,
+                    unknown_country: np.ndarray) -> list[AffiliateFinding]:
+    ids = graph.ids
+    cmp_text = ("at least" if preset.comparator == ">=" else "more than")
+    thr_text = f"{preset.threshold.normalize():f} %"
+    everything = set(finding_idx.tolist()) | set(np.flatnonzero(branch_of_listed).tolist())
+    if not in_force:
+        everything = set(np.flatnonzero(branch_of_listed).tolist())
+    if not everything:
+        return []
+    wanted = np.zeros(len(ids), bool)
+    wanted[list(everything)] = True
+    # contributions: ties into a finding from listed, covered or possibly covered owners
+    sel = np.flatnonzero(wanted[e.dst] & (active_hi[e.src] | seeds[e.src]))
+    sel = sel[np.lexsort((e.src[sel], e.dst[sel]))]
+    contrib: dict[int, list[Contribution]] = defaultdict(list)
+    rel_names = ("ownership", "control", "branch")
+    for k, s, d in zip(sel.tolist(), e.src[sel].tolist(), e.dst[sel].tolist(), strict=True):
+        kind = int(e.kind[k])
+        owner_status = ("listed" if seeds[s] else "covered" if active_lo[s] and status[s] ==
+                        _COVERED else "undetermined" if status[s] == _UNDET else
+                        "out_of_scope" if active_lo[s] else "possibly_covered")
+        jg = int(e.jg[k])
+        gid = int(e.ids[k])
+        if kind == OWNERSHIP:
+            unknown = bool(graph.unknown[gid])
+            c = Contribution(str(ids[s]), None if unknown else _pct(int(e.lo[k])),
+                             None if unknown else _pct(int(e.hi[k])), "ownership", owner_status,
+                             graph.joint_groups[jg] if jg >= 0 else None)
+        else:
+            c = Contribution(str(ids[s]), None, None, rel_names[kind], owner_status)
+        contrib[d].append(c)
+
+    def path_to(i: int) -> tuple[str, ...]:
+        chain = [i]
+        seen = {i}
+        while not seeds[chain[-1]]:
+            p = parent_of.get(chain[-1], -1)
+            if p < 0 or p in seen:
+                break
+            chain.append(p)
+            seen.add(p)
+        return tuple(str(ids[c]) for c in reversed(chain))
+
+    out: list[AffiliateFinding] = []
+    for i in sorted(everything):
+        st = int(status[i])
+        ent_id = str(ids[i])
+        name = str(graph.names[i]) or None
+        country = str(graph.countries[i]) or None
+        cs = tuple(contrib.get(i, ()))
+        agg_min = _pct(int(agg_lo_v[i]))
+        agg_max = _pct(int(agg_hi_v[i]))
+        if branch_of_listed[i]:
+            heads = [c.owner_id for c in cs if c.relation == "branch"]
+            chain = _branch_path(graph, e, seeds, i)
+            root_ids = (chain[0],) if chain else tuple(heads[:1])
+            parties = [p for r in root_ids for p in by_id.get(r, [])]
+            req, pol = _most_restrictive(parties)
+            out.append(AffiliateFinding(
+                ent_id, "covered", agg_min, agg_max, cs, root_ids, chain, req, pol,
+                f"{ent_id} is a branch (not a separate legal person) of listed party "
+                f"{root_ids[0] if root_ids else '?'}, so it shares that party's listing "
+                "(BIS FAQ #45: branches are part of the listed entity).",
+                name, country, "covered", "branch_of_listed"))
+            continue
+        roots_set = roots_lo.get(i) if st == _COVERED else roots_hi.get(i)
+        root_ids = tuple(sorted(str(ids[r]) for r in (roots_set or ())))
+        path = path_to(i)
+        if not root_ids and path and seeds[graph.index_of(path[0]) or 0]:
+            root_ids = (path[0],)
+        parties = [p for r in root_ids for p in by_id.get(r, [])]
+        req, pol = _most_restrictive(parties) if st != _RED else (None, None)
+        lo_text = _fmt(int(agg_lo_v[i]), int(agg_lo_k[i]))
+        hi_text = _fmt(int(agg_hi_v[i]), int(agg_hi_k[i]))
+        owners = ", ".join(
+            f"{c.owner_id} ({c.owner_status}) "
+            + (c.relation if c.relation != "ownership" else
+               "unknown %" if c.percent_min is None else
+               f"{_num(c.percent_min)} %" if c.percent_min == c.percent_max else
+               f"{_num(c.percent_min)}-{_num(c.percent_max)} %")
+            for c in cs)
+        via = f" Chain: {' > '.join(path)}." if len(path) > 1 else ""
+        scope_note = ""
+        if preset.scope == "foreign" and unknown_country[i]:
+            scope_note = " Its country is not known; it was treated as foreign (in scope)."
+        agg_word = ("from one listed party (no aggregation across listed parties)"
+                    if preset.aggregation == "per_listed_party" else "in aggregate")
+        if st == _COVERED:
+            if agg_lo_v[i] == 0 and any(c.relation in ("control", "branch") for c in cs):
+                basis = "control" if any(c.relation == "control" for c in cs) else "branch"
+                core = (f"{ent_id} is {'controlled by' if basis == 'control' else 'a branch of'}"
+                        f" a listed or covered party ({owners}); under {preset.id} "
+                        f"{'control' if basis == 'control' else 'a branch'} is enough.")
+            else:
+                basis = "ownership"
+                core = (f"{ent_id} is owned {lo_text} {agg_word} by listed or covered parties "
+                        f"({owners}), {cmp_text} {thr_text}.")
+            label = "covered"
+        elif st == _UNDET:
+            basis = "ownership"
+            core = (f"{ent_id} is owned between {lo_text} and {hi_text} by listed or "
+                    f"possibly covered parties ({owners}); it is covered only if the true "
+                    f"stakes reach {cmp_text} {thr_text}. Establish the percentages (an "
+                    "unknown stake of a listed owner is BIS Red Flag 29).")
+            label = "undetermined"
+        else:
+            basis = "red_flag"
+            why = []
+            if any(c.relation == "control" for c in cs):
+                why.append("is controlled by a listed or covered party")
+            if preset.minority_red_flag is not None and agg_lo_v[i] > 0:
+                why.append(f"has {lo_text} listed/covered ownership (flag level "
+                           f"{preset.minority_red_flag.normalize():f} %)")
+            core = (f"{ent_id} {' and '.join(why) or 'has ties to listed parties'} ({owners}) "
+                    f"but is not covered by {preset.id} (needs {cmp_text} {thr_text} "
+                    "ownership): a red flag calling for due diligence.")
+            label = "red_flag"
+        final: str = label
+        if suspended and label in ("covered", "undetermined"):
+            final = "suspended"
+            core += f" {preset.id} is suspended at the as-of date, so this is not in force."
+        out.append(AffiliateFinding(
+            ent_id, final, agg_min, agg_max, cs, root_ids, path, req, pol,
+            core + via + scope_note, name, country, label, basis))  # type: ignore[arg-type]
+    return out
+
+
+def _branch_path(graph: OwnershipGraph, e: _Edges, seeds: np.ndarray, i: int) -> tuple[str, ...]:
+    # walk up branch edges to a listed head
+    chain = [i]
+    seen = {i}
+    while not seeds[chain[-1]]:
+        incoming = np.flatnonzero((e.dst == chain[-1]) & (e.kind == BRANCH))
+        if incoming.size == 0:
+            break
+        heads = sorted(int(e.src[k]) for k in incoming.tolist())
+        nxt = next((h for h in heads if h not in seen), None)
+        if nxt is None:
+            break
+        chain.append(nxt)
+        seen.add(nxt)
+    return tuple(str(graph.ids[c]) for c in reversed(chain))
+
+
+# ------------------------------------------------------------------- listed CSV
+def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
+    """Read the listed-parties CSV: ``id,list`` required; ``name``, ``programs``
+    (``;``-separated), ``license_requirement``, ``license_policy`` optional."""
+    from .._io import read_table
+
+    table = read_table(path, required=["id", "list"])
+    f = table.frame
+    cols = set(f.columns)
+    out: list[ListedParty] = []
+    for pos, rec in enumerate(f.to_dict("records")):
+        pid = str(rec["id"]).strip()
+        lst = str(rec["list"]).strip()
+        if not pid:
+            raise table.error("empty id", pos, "id")
+        if not lst:
+            raise table.error("empty list name", pos, "list")
+
+        def opt(name: str, record: dict[str, Any] = rec) -> str | None:
+            value = str(record.get(name, "")).strip() if name in cols else ""
+            return value or None
+
+        programs = tuple(p.strip() for p in (opt("programs") or "").split(";") if p.strip())
+        out.append(ListedParty(id=pid, list=lst, name=opt("name"), programs=programs,
+                               license_requirement=opt("license_requirement"),
+                               license_policy=opt("license_policy")))
+    return out
+
+
+def _decimal(x: float) -> Decimal:
+    return Decimal(repr(x))

@@ -1,0 +1,655 @@
+"""The ownership graph: stakes owner -> owned, held as columnar arrays.
+
+A stake is an exact percent, a range (``percent_min``..``percent_max``, e.g. a register
+band) or unknown (0..100). Rows may carry a ``relation`` (``ownership`` default,
+``control``, ``branch`` — owner is the head office, owned the branch), a ``joint_group``
+(UK joint arrangements), ``valid_from``/``valid_to`` (inclusive ISO dates) and a
+``source``.
+
+Exact arithmetic: percents are read as decimals and held as integers in units of
+10⁻⁹ percent (:data:`UNITS_PER_PERCENT`), so ``24.99 + 25.01`` is exactly ``50``. A
+percent with more than nine decimal places is bracketed — its lower bound rounded down
+and its upper bound rounded up to nine places — so a result can move from covered to
+undetermined but never to a wrong answer; the graph records a notice when that happens.
+
+Example::
+
+    >>> import pandas as pd
+    >>> g = OwnershipGraph.from_frame(pd.DataFrame(
+    ...     {"owner_id": ["X", "A"], "owned_id": ["A", "B"], "percent": ["50", "50"]}))
+    >>> len(g), g.n_stakes
+    (3, 2)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._io import Table, has_undecodable, read_table
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+__all__ = [
+    "RELATIONS",
+    "UNITS_PER_PERCENT",
+    "Entity",
+    "OwnershipGraph",
+    "parse_percent",
+    "units_to_decimal",
+]
+
+UNITS_PER_PERCENT = 10**9
+HUNDRED = 100 * UNITS_PER_PERCENT
+RELATIONS = ("ownership", "control", "branch")
+OWNERSHIP, CONTROL, BRANCH = 0, 1, 2
+DAY_MIN = np.iinfo(np.int32).min
+DAY_MAX = np.iinfo(np.int32).max
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
+_QUANTUM = Decimal(1).scaleb(-9)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity of the graph: id, name, ISO 3166 alpha-2 country, aliases (names feed
+    name screening)."""
+
+    id: str
+    name: str | None = None
+    country: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def parse_percent(text: str) -> tuple[int, int, bool]:
+    """Exact percent text -> (lower units, upper units, bracketed?).
+
+    ``"24.99"`` -> ``(24_990_000_000, 24_990_000_000, False)``. A trailing ``%`` is
+    allowed. Raises ``ValueError`` for text that is not a finite decimal.
+
+    >>> parse_percent("12.5%")
+    (12500000000, 12500000000, False)
+    """
+    t = text.strip()
+    if t.endswith("%"):
+        t = t[:-1].rstrip()
+    try:
+        value = Decimal(t)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {text!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {text!r}")
+    lo = value.quantize(_QUANTUM, rounding=ROUND_FLOOR)
+    hi = value.quantize(_QUANTUM, rounding=ROUND_CEILING)
+    return int(lo.scaleb(9)), int(hi.scaleb(9)), lo != value
+
+
+def units_to_decimal(units: int) -> Decimal:
+    """Integer units (10⁻⁹ percent) -> exact Decimal percent, normalised (``50``, ``24.99``)."""
+    d = Decimal(int(units)).scaleb(-9).normalize()
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
+
+
+def _day(value: _dt.date) -> int:
+    return value.toordinal()
+
+
+class _EntityView(Mapping[str, Entity]):
+    """Read-only ``id -> Entity`` view built on demand from the graph's columns."""
+
+    def __init__(self, graph: OwnershipGraph) -> None:
+        self._g = graph
+
+    def __getitem__(self, key: str) -> Entity:
+        i = self._g.index_of(key)
+        if i is None:
+            raise KeyError(key)
+        return self._g.entity_at(i)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._g.ids.tolist())
+
+    def __len__(self) -> int:
+        return len(self._g.ids)
+
+
+class OwnershipGraph:
+    """Stakes between entities, as numpy columns (built for millions of stakes).
+
+    Build it with :meth:`from_csv`, :meth:`from_frame`, :meth:`from_networkx`,
+    :meth:`from_gleif_csv` or :meth:`from_bods`; give it to
+    :func:`exportscreen.apply_affiliates_rule`. Entity ids are text; they are kept
+    sorted so every result is in a stable order.
+
+    Columns (one value per stake): ``owner``/``owned`` (entity positions),
+    ``lo``/``hi`` (bounds in units of 10⁻⁹ percent), ``lo_open``/``hi_open`` (bound
+    excluded, e.g. BODS "more than 50 %"), ``unknown`` (no percent given), ``relation``
+    (0 ownership, 1 control, 2 branch), ``joint_group`` (-1 none), ``valid_from``/
+    ``valid_to`` (proleptic ordinals, open ends at the int32 limits), ``source``
+    (index into ``sources``) and ``row`` (the row it came from, for messages).
+    """
+
+    def __init__(
+        self,
+        ids: np.ndarray,
+        *,
+        owner: np.ndarray,
+        owned: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        lo_open: np.ndarray | None = None,
+        hi_open: np.ndarray | None = None,
+        unknown: np.ndarray | None = None,
+        relation: np.ndarray | None = None,
+        joint_group: np.ndarray | None = None,
+        joint_groups: tuple[str, ...] = (),
+        valid_from: np.ndarray | None = None,
+        valid_to: np.ndarray | None = None,
+        source: np.ndarray | None = None,
+        sources: tuple[str, ...] = (),
+        row: np.ndarray | None = None,
+        names: np.ndarray | None = None,
+        countries: np.ndarray | None = None,
+        aliases: np.ndarray | None = None,
+        label: str = "<graph>",
+        notices: tuple[str, ...] = (),
+        validate: bool = True,
+    ) -> None:
+        m = len(owner)
+        n = len(ids)
+        self.ids: np.ndarray = np.asarray(ids, dtype=object)
+        self.owner = np.asarray(owner, dtype=np.int32)
+        self.owned = np.asarray(owned, dtype=np.int32)
+        self.lo = np.asarray(lo, dtype=np.int64)
+        self.hi = np.asarray(hi, dtype=np.int64)
+        self.lo_open = np.zeros(m, bool) if lo_open is None else np.asarray(lo_open, bool)
+        self.hi_open = np.zeros(m, bool) if hi_open is None else np.asarray(hi_open, bool)
+        self.unknown = np.zeros(m, bool) if unknown is None else np.asarray(unknown, bool)
+        self.relation = (np.zeros(m, np.int8) if relation is None
+                         else np.asarray(relation, np.int8))
+        self.joint_group = (np.full(m, -1, np.int32) if joint_group is None
+                            else np.asarray(joint_group, np.int32))
+        self.joint_groups = tuple(joint_groups)
+        self.valid_from = (np.full(m, DAY_MIN, np.int32) if valid_from is None
+                           else np.asarray(valid_from, np.int32))
+        self.valid_to = (np.full(m, DAY_MAX, np.int32) if valid_to is None
+                         else np.asarray(valid_to, np.int32))
+        self.source = np.full(m, -1, np.int32) if source is None else np.asarray(source, np.int32)
+        self.sources = tuple(sources)
+        self.row = np.arange(m, dtype=np.int64) if row is None else np.asarray(row, np.int64)
+        empty = np.full(n, "", dtype=object)
+        self.names = empty if names is None else np.asarray(names, dtype=object)
+        self.countries = empty.copy() if countries is None else np.asarray(countries, object)
+        self.aliases = empty.copy() if aliases is None else np.asarray(aliases, dtype=object)
+        self.label = label
+        self.notices: tuple[str, ...] = tuple(notices)
+        self._index: pd.Index | None = None
+        if validate:
+            self._check_inbound_total()
+
+    # ------------------------------------------------------------------ basics
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __repr__(self) -> str:
+        return (f"OwnershipGraph({len(self.ids)} entities, {self.n_stakes} stakes, "
+                f"from {self.label})")
+
+    @property
+    def n_stakes(self) -> int:
+        return len(self.owner)
+
+    @property
+    def entities(self) -> Mapping[str, Entity]:
+        """``id -> Entity`` for every entity (names and aliases feed name screening)."""
+        return _EntityView(self)
+
+    @property
+    def index(self) -> pd.Index:
+        import pandas as pd
+
+        if self._index is None:
+            self._index = pd.Index(self.ids, dtype=object)
+        return self._index
+
+    def index_of(self, entity_id: str) -> int | None:
+        pos = self.index.get_indexer([entity_id])[0]
+        return None if pos < 0 else int(pos)
+
+    def positions(self, entity_ids: list[str]) -> np.ndarray:
+        """Positions of *entity_ids* (-1 where absent)."""
+        return np.asarray(self.index.get_indexer(entity_ids), dtype=np.int64)
+
+    def entity_at(self, i: int) -> Entity:
+        aliases = str(self.aliases[i])
+        return Entity(
+            id=str(self.ids[i]),
+            name=str(self.names[i]) or None,
+            country=str(self.countries[i]) or None,
+            aliases=tuple(a.strip() for a in aliases.split(";") if a.strip()),
+        )
+
+    def stake_rows(self) -> pd.DataFrame:
+        """The stakes as a DataFrame in the ownership-CSV shape (exact percents as text)."""
+        import pandas as pd
+
+        def pct(units: np.ndarray) -> list[str]:
+            return [str(units_to_decimal(u)) for u in units.tolist()]
+
+        def day(values: np.ndarray, open_value: int) -> list[str]:
+            return ["" if v == open_value else _dt.date.fromordinal(v).isoformat()
+                    for v in values.tolist()]
+
+        unknown = self.unknown
+        lo = pct(self.lo)
+        hi = pct(self.hi)
+        return pd.DataFrame({
+            "owner_id": self.ids[self.owner],
+            "owned_id": self.ids[self.owned],
+            "percent_min": ["" if u else v for u, v in zip(unknown.tolist(), lo, strict=True)],
+            "percent_max": ["" if u else v for u, v in zip(unknown.tolist(), hi, strict=True)],
+            "relation": np.asarray(RELATIONS, dtype=object)[self.relation],
+            "joint_group": [self.joint_groups[j] if j >= 0 else "" for j in self.joint_group],
+            "valid_from": day(self.valid_from, DAY_MIN),
+            "valid_to": day(self.valid_to, DAY_MAX),
+            "source": [self.sources[s] if s >= 0 else "" for s in self.source],
+        })
+
+    # ------------------------------------------------------------ validation
+    def _check_inbound_total(self) -> None:
+        """Raise when the lower bounds of the stakes held in one entity exceed 100 %
+        on some date (the stakes valid that day)."""
+        own = self.relation == OWNERSHIP
+        if not own.any():
+            return
+        idx = np.flatnonzero(own & (self.lo > 0))
+        if len(idx) == 0:
+            return
+        owned = self.owned[idx].astype(np.int64)
+        lo = self.lo[idx]
+        # quick exit: an entity whose stakes never exceed 100 % in total is fine
+        total = np.zeros(len(self.ids), dtype=np.int64)
+        np.add.at(total, owned, lo)
+        over = total > HUNDRED
+        if not over.any():
+            return
+        sel = over[owned]
+        idx, owned, lo = idx[sel], owned[sel], lo[sel]
+        start = self.valid_from[idx].astype(np.int64)
+        stop = self.valid_to[idx].astype(np.int64) + 1  # the day after the last valid day
+        ev_owned = np.concatenate([owned, owned])
+        ev_day = np.concatenate([start, stop])
+        ev_delta = np.concatenate([lo, -lo])
+        ev_edge = np.concatenate([idx, idx])
+        order = np.lexsort((ev_delta, ev_day, ev_owned))  # removals first within a day
+        ev_owned, ev_day, ev_delta, ev_edge = (a[order] for a in (ev_owned, ev_day, ev_delta,
+                                                                    ev_edge))
+        running = np.cumsum(ev_delta)
+        group_start = np.r_[0, np.flatnonzero(np.diff(ev_owned)) + 1]
+        base = np.repeat(np.r_[0, running[group_start[1:] - 1]],
+                         np.diff(np.r_[group_start, len(ev_owned)]))
+        level = running - base
+        # the level after the last event of a day is what holds on that day
+        last_of_day = np.r_[(ev_owned[1:] != ev_owned[:-1]) | (ev_day[1:] != ev_day[:-1]), True]
+        bad = np.flatnonzero(last_of_day & (level > HUNDRED))
+        if len(bad) == 0:
+            return
+        k = int(bad[0])
+        entity = str(self.ids[ev_owned[k]])
+        day = int(ev_day[k])
+        when = "" if day <= DAY_MIN + 1 else f" on {_dt.date.fromordinal(day).isoformat()}"
+        # the stake that pushed the total over: the last one added that day
+        j = k
+        while ev_delta[j] < 0:
+            j -= 1
+        edge = int(ev_edge[j])
+        raise InputError(
+            f"stakes held in entity {entity!r} add up to {units_to_decimal(int(level[k]))} %"
+            f"{when}, more than 100 % (lower bounds of the stakes valid that day)",
+            file=self.label, row=int(self.row[edge]), column="percent",
+        )
+
+    # ---------------------------------------------------------- constructors
+    @classmethod
+    def from_csv(
+        cls, path: str | Path, entities: str | Path | pd.DataFrame | None = None
+    ) -> OwnershipGraph:
+        """Read the ownership CSV of DESIGN.md (and optionally the entities CSV).
+
+        ``owner_id,owned_id`` are required; ``percent`` or ``percent_min,percent_max``
+        (0-100; empty = unknown), ``relation``, ``joint_group``, ``valid_from``,
+        ``valid_to``, ``source`` are optional. Raises :class:`InputError` naming file,
+        row and column for any bad cell.
+        """
+        table = read_table(path, required=["owner_id", "owned_id"])
+        ent = None if entities is None else read_table(entities, required=["id"])
+        return cls._from_table(table, ent)
+
+    @classmethod
+    def from_frame(
+        cls, frame: pd.DataFrame, entities: str | Path | pd.DataFrame | None = None
+    ) -> OwnershipGraph:
+        """Same as :meth:`from_csv` from a DataFrame with the same columns."""
+        table = read_table(frame, required=["owner_id", "owned_id"])
+        ent = None if entities is None else read_table(entities, required=["id"])
+        return cls._from_table(table, ent)
+
+    @classmethod
+    def from_networkx(cls, graph: nx.DiGraph | nx.MultiDiGraph) -> OwnershipGraph:
+        """Build from a networkx graph: edge owner -> owned with the ownership-CSV
+        attributes (``percent`` or ``percent_min``/``percent_max``, ``relation``, ...);
+        node attributes ``name``, ``country``, ``aliases`` (text or a list)."""
+        import pandas as pd
+
+        columns = ("percent", "percent_min", "percent_max", "relation", "joint_group",
+                   "valid_from", "valid_to", "source")
+        records: list[dict[str, Any]] = []
+        for u, v, data in graph.edges(data=True):
+            rec: dict[str, Any] = {"owner_id": str(u), "owned_id": str(v)}
+            for c in columns:
+                value = data.get(c)
+                rec[c] = "" if value is None else (
+                    value.isoformat() if isinstance(value, _dt.date) else str(value))
+            records.append(rec)
+        frame = pd.DataFrame(records, columns=["owner_id", "owned_id", *columns], dtype=object)
+        ent_rows = []
+        for node, data in graph.nodes(data=True):
+            aliases = data.get("aliases") or ""
+            if not isinstance(aliases, str):
+                aliases = ";".join(map(str, aliases))
+            ent_rows.append({"id": str(node), "name": str(data.get("name") or ""),
+                             "country": str(data.get("country") or ""), "aliases": aliases})
+        ent = pd.DataFrame(ent_rows, columns=["id", "name", "country", "aliases"], dtype=object)
+        table = read_table(frame.fillna(""), required=["owner_id", "owned_id"])
+        table = Table(table.frame, "<networkx graph>", from_file=False)
+        ent_table = read_table(ent, required=["id"])
+        ent_table = Table(ent_table.frame, "<networkx graph nodes>", from_file=False)
+        return cls._from_table(table, ent_table)
+
+    @classmethod
+    def from_gleif_csv(cls, path: str | Path) -> OwnershipGraph:
+        """Read a GLEIF Level 2 relationship-record (RR-CDF) golden-copy CSV.
+
+        See :func:`exportscreen.ownership.loaders.gleif_frame` for the mapping."""
+        from .loaders import gleif_frame
+
+        frame, notices = gleif_frame(path)
+        table = read_table(frame, required=["owner_id", "owned_id"])
+        table = Table(table.frame, str(path), from_file=False)
+        graph = cls._from_table(table, None, row_numbers=frame["_row"].to_numpy())
+        graph.notices = tuple(notices) + graph.notices
+        return graph
+
+    @classmethod
+    def from_bods(cls, path: str | Path) -> OwnershipGraph:
+        """Read Beneficial Ownership Data Standard JSON (0.2-0.4 statements).
+
+        See :func:`exportscreen.ownership.loaders.bods_frames` for the mapping."""
+        from .loaders import bods_frames
+
+        frame, entities, notices = bods_frames(path)
+        table = Table(read_table(frame, required=["owner_id", "owned_id"]).frame, str(path),
+                      from_file=False)
+        ent = Table(read_table(entities, required=["id"]).frame, str(path), from_file=False)
+        graph = cls._from_table(table, ent, row_numbers=frame["_row"].to_numpy(),
+                                open_bounds=(frame["_lo_open"].to_numpy(bool),
+                                             frame["_hi_open"].to_numpy(bool)))
+        graph.notices = tuple(notices) + graph.notices
+        return graph
+
+    # -------------------------------------------------------------- exports
+    def to_networkx(self, nodes: list[str] | None = None) -> nx.MultiDiGraph | nx.DiGraph:
+        """The graph (or the subgraph induced by *nodes*) as networkx.
+
+        A ``DiGraph`` when no two stakes join the same pair, else a ``MultiDiGraph``.
+        Edge attributes: ``percent_min``/``percent_max`` (Decimal, None when unknown),
+        ``relation``, ``joint_group``, ``valid_from``, ``valid_to`` (dates or None),
+        ``source``, ``row``. Node attributes: ``name``, ``country``, ``aliases``.
+        """
+        import networkx as nx
+
+        if nodes is None:
+            keep_nodes = np.arange(len(self.ids))
+            edges = np.arange(self.n_stakes)
+        else:
+            pos = self.positions(list(nodes))
+            keep_nodes = np.unique(pos[pos >= 0])
+            mask = np.zeros(len(self.ids), bool)
+            mask[keep_nodes] = True
+            edges = np.flatnonzero(mask[self.owner] & mask[self.owned])
+        pairs = self.owner[edges].astype(np.int64) * len(self.ids) + self.owned[edges]
+        multi = len(np.unique(pairs)) < len(pairs)
+        g: nx.DiGraph | nx.MultiDiGraph = nx.MultiDiGraph() if multi else nx.DiGraph()
+        for i in keep_nodes.tolist():
+            e = self.entity_at(i)
+            g.add_node(e.id, name=e.name, country=e.country, aliases=list(e.aliases))
+        for k in edges.tolist():
+            unknown = bool(self.unknown[k])
+            vf, vt = int(self.valid_from[k]), int(self.valid_to[k])
+            g.add_edge(
+                str(self.ids[self.owner[k]]), str(self.ids[self.owned[k]]),
+                percent_min=None if unknown else units_to_decimal(int(self.lo[k])),
+                percent_max=None if unknown else units_to_decimal(int(self.hi[k])),
+                relation=RELATIONS[int(self.relation[k])],
+                joint_group=self.joint_groups[self.joint_group[k]] if self.joint_group[k] >= 0
+                else None,
+                valid_from=None if vf == DAY_MIN else _dt.date.fromordinal(vf),
+                valid_to=None if vt == DAY_MAX else _dt.date.fromordinal(vt),
+                source=self.sources[self.source[k]] if self.source[k] >= 0 else None,
+                row=int(self.row[k]),
+            )
+        return g
+
+    # ----------------------------------------------------------- the parser
+    @classmethod
+    def _from_table(
+        cls,
+        table: Table,
+        entities: Table | None,
+        *,
+        row_numbers: np.ndarray | None = None,
+        open_bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> OwnershipGraph:
+        import pandas as pd
+
+        frame = table.frame
+        m = len(frame)
+        cols = set(frame.columns)
+        notices: list[str] = []
+
+        def fail(message: str, pos: int, column: str) -> InputError:
+            if row_numbers is not None:
+                return InputError(message, file=table.label, row=int(row_numbers[pos]),
+                                  column=column)
+            return table.error(message, pos, column)
+
+        def column(name: str) -> np.ndarray:
+            if name in cols:
+                return frame[name].to_numpy(dtype=object)
+            return np.full(m, "", dtype=object)
+
+        def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            codes, uniques = pd.factorize(values, sort=False)
+            return np.asarray(codes), np.asarray(uniques, dtype=object)
+
+        # ids ---------------------------------------------------------------
+        id_cols = {}
+        for name in ("owner_id", "owned_id"):
+            codes, uniques = factorize(column(name))
+            stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+            for k, text in enumerate(stripped):
+                if not text or has_undecodable(text):
+                    pos = int(np.flatnonzero(codes == k)[0])
+                    what = "empty id" if not text else "id has bytes that are not UTF-8"
+                    raise fail(what, pos, name)
+            id_cols[name] = stripped[codes] if m else np.array([], dtype=object)
+
+        ent_ids = np.array([], dtype=object)
+        ent_name = ent_country = ent_alias = np.array([], dtype=object)
+        if entities is not None:
+            ef = entities.frame
+            ent_ids = np.array([str(v).strip() for v in ef["id"].tolist()], dtype=object)
+            for pos, text in enumerate(ent_ids.tolist()):
+                if not text:
+                    raise entities.error("empty id", pos, "id")
+            dup = pd.Index(ent_ids).duplicated()
+            if dup.any():
+                pos = int(np.flatnonzero(dup)[0])
+                raise entities.error(f"entity id {ent_ids[pos]!r} appears more than once",
+                                     pos, "id")
+
+            def ecol(name: str) -> np.ndarray:
+                if name in ef.columns:
+                    return np.array([str(v).strip() for v in ef[name].tolist()], dtype=object)
+                return np.full(len(ef), "", dtype=object)
+
+            ent_name, ent_country, ent_alias = ecol("name"), ecol("country"), ecol("aliases")
+            for pos, c in enumerate(ent_country.tolist()):
+                if c and not _COUNTRY_RE.match(c):
+                    raise entities.error(
+                        f"not an ISO 3166 alpha-2 country code: {c!r}", pos, "country")
+            ent_country = np.array([c.upper() for c in ent_country.tolist()], dtype=object)
+
+        all_ids = np.concatenate([id_cols["owner_id"], id_cols["owned_id"], ent_ids])
+        codes, uniques = pd.factorize(all_ids, sort=True)
+        ids = np.asarray(uniques, dtype=object)
+        owner = codes[:m].astype(np.int32)
+        owned = codes[m:2 * m].astype(np.int32)
+        n = len(ids)
+        names = np.full(n, "", dtype=object)
+        countries = np.full(n, "", dtype=object)
+        aliases = np.full(n, "", dtype=object)
+        if len(ent_ids):
+            epos = codes[2 * m:]
+            names[epos], countries[epos], aliases[epos] = ent_name, ent_country, ent_alias
+
+        self_loop = np.flatnonzero(owner == owned)
+        if len(self_loop):
+            raise fail("an entity cannot hold a stake in itself (leave treasury shares out)",
+                       int(self_loop[0]), "owned_id")
+
+        # relation ------------------------------------------------------------
+        rcodes, runiques = factorize(column("relation"))
+        rel_of = np.zeros(max(len(runiques), 1), dtype=np.int8)
+        for k, text in enumerate(runiques.tolist()):
+            t = str(text).strip().lower()
+            if t in ("", "ownership"):
+                rel_of[k] = OWNERSHIP
+            elif t in ("control", "branch"):
+                rel_of[k] = CONTROL if t == "control" else BRANCH
+            else:
+                pos = int(np.flatnonzero(rcodes == k)[0])
+                raise fail(f"relation must be ownership, control or branch, not {text!r}",
+                           pos, "relation")
+        relation = rel_of[rcodes] if m else np.zeros(0, np.int8)
+
+        # percents ------------------------------------------------------------
+        def bounds(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+            c, u = factorize(column(name))
+            lo_u = np.zeros(len(u) + 1, np.int64)
+            hi_u = np.zeros(len(u) + 1, np.int64)
+            given = np.zeros(len(u) + 1, bool)
+            rounded = False
+            for k, text in enumerate(u.tolist()):
+                t = str(text)
+                if not t.strip():
+                    continue
+                try:
+                    lo_k, hi_k, r = parse_percent(t)
+                except ValueError as exc:
+                    raise fail(str(exc), int(np.flatnonzero(c == k)[0]), name) from None
+                if lo_k < 0 or hi_k > HUNDRED:
+                    raise fail(f"percent {t.strip()} is outside 0-100",
+                               int(np.flatnonzero(c == k)[0]), name)
+                lo_u[k], hi_u[k], given[k] = lo_k, hi_k, True
+                rounded |= r
+            return lo_u[c], hi_u[c], given[c], rounded
+
+        p_lo, p_hi, p_given, r1 = bounds("percent")
+        a_lo, _, a_given, r2 = bounds("percent_min")
+        _, b_hi, b_given, r3 = bounds("percent_max")
+        if r1 or r2 or r3:
+            notices.append(
+                f"{table.label}: some percents have more than 9 decimal places; their lower "
+                "bounds were rounded down and upper bounds up to 9 places (a result can only "
+                "move between covered and undetermined because of this)")
+        both = np.flatnonzero(p_given & (a_given | b_given))
+        if len(both):
+            raise fail("give either percent or percent_min/percent_max, not both",
+                       int(both[0]), "percent")
+        lo = np.where(p_given, p_lo, np.where(a_given, a_lo, 0))
+        hi = np.where(p_given, p_hi, np.where(b_given, b_hi, HUNDRED))
+        bad = np.flatnonzero(lo > hi)
+        if len(bad):
+            raise fail("percent_min is greater than percent_max", int(bad[0]), "percent_min")
+        unknown = ~(p_given | a_given | b_given)
+        nonown_pct = np.flatnonzero((relation != OWNERSHIP) & ~unknown)
+        if len(nonown_pct):
+            k = int(nonown_pct[0])
+            raise fail(f"a {RELATIONS[relation[k]]} row carries no percent; put the stake on "
+                       "its own ownership row", k, "percent" if "percent" in cols
+                       else "percent_min")
+        if np.any(relation != OWNERSHIP):
+            lo = np.where(relation == OWNERSHIP, lo, 0)
+            hi = np.where(relation == OWNERSHIP, hi, 0)
+        lo_open = hi_open = None
+        if open_bounds is not None:
+            lo_open, hi_open = open_bounds
+
+        # joint groups, sources ---------------------------------------------
+        jcodes, juniques = factorize(np.array([str(v).strip() for v in column("joint_group")],
+                                              dtype=object))
+        jnames = [str(u) for u in juniques.tolist()]
+        kept = [s for s in jnames if s]
+        new_code = {s: i for i, s in enumerate(kept)}
+        remap = np.array([new_code.get(s, -1) for s in jnames] + [-1], np.int64)
+        joint_group = remap[jcodes] if m else np.zeros(0, np.int32)
+        scodes, suniques = factorize(column("source"))
+        snames = [str(u).strip() for u in suniques.tolist()]
+        skept = sorted({s for s in snames if s})
+        sidx = {s: i for i, s in enumerate(skept)}
+        sremap = np.array([sidx.get(s, -1) for s in snames] + [-1], np.int64)
+        source = sremap[scodes] if m else np.zeros(0, np.int32)
+
+        # dates ---------------------------------------------------------------
+        def days(name: str, empty: int) -> np.ndarray:
+            c, u = factorize(column(name))
+            out = np.full(len(u) + 1, empty, np.int64)
+            for k, text in enumerate(u.tolist()):
+                t = str(text).strip()
+                if not t:
+                    continue
+                try:
+                    if not _DATE_RE.match(t):
+                        raise ValueError
+                    out[k] = _dt.date.fromisoformat(t).toordinal()
+                except ValueError:
+                    raise fail(f"not a date in the form YYYY-MM-DD: {t!r}",
+                               int(np.flatnonzero(c == k)[0]), name) from None
+            return out[c]
+
+        vf = days("valid_from", DAY_MIN)
+        vt = days("valid_to", DAY_MAX)
+        bad = np.flatnonzero(vf > vt)
+        if len(bad):
+            raise fail("valid_from is after valid_to", int(bad[0]), "valid_from")
+
+        rows = (np.asarray(row_numbers, np.int64) if row_numbers is not None
+                else np.arange(m, dtype=np.int64) + (2 if table.from_file else 0))
+        return cls(
+            ids, owner=owner, owned=owned, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open,
+            unknown=unknown, relation=relation, joint_group=joint_group, joint_groups=tuple(kept),
+            valid_from=vf, valid_to=vt, source=source, sources=tuple(skept), row=rows,
+            names=names, countries=countries, aliases=aliases, label=table.label,
+            notices=tuple(notices),
+        )

@@ -1,0 +1,225 @@
+"""Ownership rule presets: the 50 % rules as data, each parameter with its citation.
+
+The five built-in presets live in ``ownership/presets/*.json`` (ids ``us-bis-affiliates``,
+``us-ofac``, ``eu``, ``eu-pre2024``, ``uk``). A custom rule is the same model::
+
+    >>> from exportscreen.ownership import get_rule
+    >>> bis = get_rule("us-bis-affiliates")
+    >>> bis.threshold, bis.comparator, bis.scope
+    (Decimal('50'), '>=', 'foreign')
+    >>> no_suspension = bis.model_copy(update={"suspensions": ()})
+
+Citations use the source keys of the project's research note
+(``shared/research/ownership-rules.md``): ``[O]`` official text, ``[O-copy]`` a verbatim
+copy, ``[S]`` secondary, ``[U]`` unverified. Every ``unverified`` entry becomes a notice
+in each result computed with the preset.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import InputError
+
+__all__ = [
+    "RulePreset",
+    "SuspensionWindow",
+    "UnverifiedParameter",
+    "get_rule",
+    "list_rules",
+    "load_rule_file",
+    "normalise_list_source",
+]
+
+BUILTIN_RULES = ("us-bis-affiliates", "us-ofac", "eu", "eu-pre2024", "uk")
+
+
+class SuspensionWindow(BaseModel):
+    """A period (both ends inclusive; ``None`` = open) during which the rule is suspended."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: _dt.date | None = None
+    end: _dt.date | None = None
+    note: str = ""
+    citations: tuple[str, ...] = ()
+
+    def contains(self, day: _dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+class UnverifiedParameter(BaseModel):
+    """A parameter the research marks unverified [U]: configurable and reported as a notice."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    parameter: str
+    note: str
+
+
+class RulePreset(BaseModel):
+    """One ownership rule: threshold, aggregation, cascade, control, scope and time windows.
+
+    * ``threshold``/``comparator``: an entity is covered when the stakes held in it by
+      qualifying owners reach ``threshold`` per cent (``>=``) or exceed it (``>``).
+    * ``aggregation``: ``across_listed`` sums the stakes of all listed and covered owners
+      (OFAC FAQ 399, BIS, EU); ``per_listed_party`` tests each listed party on its own,
+      except stakes tied by a ``joint_group`` (UK, OFSI guidance 4.14, Sch. 1 para 3).
+    * ``indirect``: ``cascade`` (a covered entity passes its full stake, never multiplied:
+      OFAC FAQ 401) or ``direct_only``.
+    * ``control``: what a ``control`` row does: ``covers`` (EU/UK control tests),
+      ``red_flag`` (OFAC FAQ 398, BIS FAQ #43) or ``ignore``.
+    * ``minority_red_flag``: listed/covered ownership at or above this (but short of
+      coverage) is reported as ``red_flag``; ``None`` switches it off.
+    * ``seeds``: list source -> allowed programs (``None`` = every program).
+    * ``scope``: ``foreign`` covers only entities whose country is not in
+      ``home_countries`` (BIS); ``unknown_country`` says how a missing country counts.
+    * ``in_force_from``/``in_force_until``/``suspensions``: the rule's time windows;
+      ``information_current_to`` is the last date the pack has information for.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    version: str = ""
+    title: str = ""
+    jurisdiction: str = ""
+    threshold: Decimal = Field(ge=0, le=100)
+    comparator: Literal[">=", ">"] = ">="
+    aggregation: Literal["across_listed", "per_listed_party"] = "across_listed"
+    indirect: Literal["cascade", "direct_only"] = "cascade"
+    control: Literal["covers", "red_flag", "ignore"] = "red_flag"
+    minority_red_flag: Decimal | None = Field(default=None, ge=0, le=100)
+    seeds: dict[str, tuple[str, ...] | None] = Field(default_factory=dict)
+    scope: Literal["all", "foreign"] = "all"
+    home_countries: tuple[str, ...] = ()
+    unknown_country: Literal["in_scope", "out_of_scope"] = "in_scope"
+    out_of_scope_intermediaries: Literal["pass", "block"] = "pass"
+    in_force_from: _dt.date | None = None
+    in_force_until: _dt.date | None = None
+    suspensions: tuple[SuspensionWindow, ...] = ()
+    information_current_to: _dt.date | None = None
+    covered_effect: str = ""
+    citations: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    unverified: tuple[UnverifiedParameter, ...] = ()
+
+    @field_validator("seeds")
+    @classmethod
+    def _normalise_seeds(
+        cls, value: dict[str, tuple[str, ...] | None]
+    ) -> dict[str, tuple[str, ...] | None]:
+        return {
+            normalise_list_source(k): (None if v is None else tuple(p.strip().upper() for p in v))
+            for k, v in value.items()
+        }
+
+    @field_validator("home_countries")
+    @classmethod
+    def _upper_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(c.strip().upper() for c in value)
+
+    def in_force(self, day: _dt.date) -> bool:
+        """True when *day* is inside the rule's effective window (suspensions aside)."""
+        return (self.in_force_from is None or self.in_force_from <= day) and (
+            self.in_force_until is None or day <= self.in_force_until
+        )
+
+    def suspension_at(self, day: _dt.date) -> SuspensionWindow | None:
+        """The suspension window containing *day*, if any."""
+        return next((w for w in self.suspensions if w.contains(day)), None)
+
+    def seeds_party(self, source: str, programs: tuple[str, ...]) -> bool | None:
+        """Whether a party on list *source* with *programs* seeds this rule.
+
+        ``None`` means it depends on programs the party does not state (it is then
+        treated as a seed, and the result says so).
+        """
+        source = normalise_list_source(source)
+        if source not in self.seeds:
+            return False
+        allowed = self.seeds[source]
+        if allowed is None:
+            return True
+        if not programs:
+            return None
+        wanted = set(allowed)
+        return any(p.strip().upper() in wanted for p in programs)
+
+
+def _presets_dir() -> Path:
+    return Path(str(resources.files("exportscreen.ownership") / "presets"))
+
+
+@cache
+def _builtin(rule_id: str) -> RulePreset:
+    path = _presets_dir() / f"{rule_id}.json"
+    return RulePreset.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def list_rules() -> list[RulePreset]:
+    """All built-in presets, in a fixed order (BIS, OFAC, EU, EU before 2024, UK)."""
+    return [_builtin(r) for r in BUILTIN_RULES]
+
+
+def get_rule(rule: str | RulePreset) -> RulePreset:
+    """The preset with id *rule* (or *rule* itself if it is already a :class:`RulePreset`).
+
+    Raises :class:`InputError` for an unknown id, naming the ids that exist.
+    """
+    if isinstance(rule, RulePreset):
+        return rule
+    key = str(rule).strip().lower().replace("_", "-")
+    aliases = {"eu-2024": "eu", "us-bis": "us-bis-affiliates", "bis": "us-bis-affiliates",
+               "ofac": "us-ofac"}
+    key = aliases.get(key, key)
+    if key not in BUILTIN_RULES:
+        raise InputError(
+            f"unknown rule {rule!r}; the presets are {', '.join(BUILTIN_RULES)} "
+            "(or give a rule JSON file)",
+            column="rule",
+        )
+    return _builtin(key)
+
+
+def load_rule_file(path: str | Path) -> RulePreset:
+    """A custom rule from a JSON file with the same fields as the built-in presets."""
+    label = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read the rule file: {exc}", file=label) from None
+    try:
+        return RulePreset.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"invalid rule: {first['msg']}", file=label, column=where) from None
+
+
+@cache
+def _source_aliases() -> dict[str, str]:
+    data = json.loads((_presets_dir() / "list_sources.json").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for code, names in data["aliases"].items():
+        out[code] = code
+        for name in names:
+            out[name.lower()] = code
+    return out
+
+
+def normalise_list_source(source: str) -> str:
+    """Short list code for a list name: ``"Entity List"`` -> ``"entity_list"``; unknown kept.
+
+    >>> normalise_list_source(" Military End User ")
+    'meu'
+    """
+    key = " ".join(str(source).strip().lower().split())
+    return _source_aliases().get(key, key.replace(" ", "_"))
