@@ -97,6 +97,11 @@ class ScoringParams:
     initial_agreement: float = 0.8
     truncation_agreement: float = 0.9
     generic_only_cap: float = 0.5
+    truncation_min_length: int = 25
+    extra_edit_cost: float = 0.5
+    lone_typo_penalty: float = 0.9
+    generic_substitution_penalty: float = 0.88
+    lone_person_token_penalty: float = 0.75
 
     def extras(self, kind: Kind) -> tuple[float, float]:
         if kind == "person":
@@ -160,7 +165,14 @@ def token_similarity(
     distance = OSA.distance(a, b, score_cutoff=budget)
     if distance > budget:
         return 0.0
-    return max(0.0, 1.0 - params.typo_cost * distance / longest)
+    return _typo_agreement(distance, longest, params)
+
+
+def _typo_agreement(distance: int, longest: int, params: ScoringParams) -> float:
+    """1 - cost × edits / length, where edits after the first cost more (real typos are
+    mostly single; two or three edits are more often a different name)."""
+    cost = params.typo_cost * distance + params.extra_edit_cost * max(0, distance - 1)
+    return max(0.0, 1.0 - cost / longest)
 
 
 @dataclass(frozen=True)
@@ -200,7 +212,9 @@ def align(
     qw, cw = _weights(query, query_weights), _weights(candidate, candidate_weights)
     if not qt or not ct:
         return Alignment(0.0, (), (), qt, ct, (), ())
-    last_q, last_c = len(qt) - 1, len(ct) - 1
+    # a cut-off last word only where a field limit can have cut the name
+    last_q = len(qt) - 1 if len(query.normalized) >= params.truncation_min_length else -1
+    last_c = len(ct) - 1 if len(candidate.normalized) >= params.truncation_min_length else -1
     candidates: list[tuple[float, float, int, int]] = []
     for i, (a, ca) in enumerate(zip(qt, qc, strict=True)):
         for j, (b, cb) in enumerate(zip(ct, cc, strict=True)):
@@ -238,6 +252,13 @@ def align(
     substitutions = list(zip(content_q, content_c, strict=False))
     substituted_q = {i for i, _ in substitutions}
     substituted_c = {j for _, j in substitutions}
+    generic_q = [i for i in left_q if qc[i] == "generic"]
+    generic_c = [j for j in left_c if cc[j] == "generic"]
+    generic_subs = list(zip(generic_q, generic_c, strict=False))
+    substituted_q.update(i for i, _ in generic_subs)
+    substituted_c.update(j for _, j in generic_subs)
+    for i, j in generic_subs:
+        denominator += (qw[i] + cw[j]) / 2
     number_subs = [(i, j) for i, j in substitutions if qc[i] == "number" and cc[j] == "number"]
     word_subs = [(i, j) for i, j in substitutions if (i, j) not in number_subs]
     for i, j in word_subs:
@@ -269,6 +290,32 @@ def align(
             "different numbers (a sibling entity or series?): "
             f"×{params.number_substitution_penalty}"
             + (f"^{len(number_subs)}" if len(number_subs) > 1 else "")
+        )
+    if generic_subs:
+        factor *= params.generic_substitution_penalty ** len(generic_subs)
+        penalties.append(
+            f"{len(generic_subs)} different generic word(s): ×{params.generic_substitution_penalty}"
+            + (f"^{len(generic_subs)}" if len(generic_subs) > 1 else "")
+        )
+    if kind == "person" and not symmetric:
+        matched_content = sum(
+            1 for i, j, sim in pairs if sim >= 0.5 and cc[j] in ("word", "initial")
+        )
+        candidate_content = sum(1 for c in cc if c == "word")
+        if matched_content == 1 and candidate_content >= 2:
+            factor *= params.lone_person_token_penalty
+            penalties.append(
+                "only one part of the person's name agrees: "
+                f"×{params.lone_person_token_penalty}"
+            )
+    content_c_count = sum(1 for c in cc if c in CONTENT_CLASSES)
+    content_q_count = sum(1 for c in qc if c in CONTENT_CLASSES)
+    if (content_c_count == 1 or content_q_count == 1) and any(
+        sim < 1.0 and (qc[i] in CONTENT_CLASSES) for i, _, sim in pairs
+    ):
+        factor *= params.lone_typo_penalty
+        penalties.append(
+            f"the one distinctive word agrees only up to a typo: ×{params.lone_typo_penalty}"
         )
     if _particle_order_swapped(query, candidate, pairs):
         factor *= params.particle_order_penalty
@@ -331,16 +378,35 @@ def _particle_order_swapped(
 
 
 def _compact_score(query: NameAnalysis, candidate: NameAnalysis, params: ScoringParams) -> float:
-    """Agreement of the run-together forms, for joined/split words; numbers must agree."""
-    if len(query.tokens) == len(candidate.tokens):
-        return 0.0
+    """Agreement of the run-together forms, for joined/split words; numbers must agree.
+
+    Compared with and without legal forms ("SiemensAG" / "Siemens AG", "Gazprom Bank" /
+    "GAZPROMBANK LTD"); only when the names have different numbers of words.
+    """
+    best = 0.0
+    for analysis in (query, candidate):
+        if not any(c == "word" and len(t) >= 3 for t, c in zip(analysis.tokens, analysis.classes, strict=True)):
+            return 0.0  # run-together generic words prove nothing
+    for drop_legal in (False, True):
+        qt = [t for t, c in zip(query.tokens, query.classes, strict=True) if not (drop_legal and c == "legal")]
+        ct = [
+            t for t, c in zip(candidate.tokens, candidate.classes, strict=True)
+            if not (drop_legal and c == "legal")
+        ]
+        if len(qt) != len(ct) and qt and ct:
+            best = max(best, _compact_pair("".join(qt), "".join(ct), query, candidate, params))
+    return best
+
+
+def _compact_pair(
+    a: str, b: str, query: NameAnalysis, candidate: NameAnalysis, params: ScoringParams
+) -> float:
     digits_q = sorted(t for t, c in zip(query.tokens, query.classes, strict=True) if c == "number")
     digits_c = sorted(
         t for t, c in zip(candidate.tokens, candidate.classes, strict=True) if c == "number"
     )
     if digits_q != digits_c:
         return 0.0
-    a, b = query.compact, candidate.compact
     if len(a) < 6 or len(b) < 6:
         return 0.0
     longest = max(len(a), len(b))
@@ -350,7 +416,7 @@ def _compact_score(query: NameAnalysis, candidate: NameAnalysis, params: Scoring
     distance = OSA.distance(a, b, score_cutoff=budget)
     if distance > budget:
         return 0.0
-    return max(0.0, 1.0 - params.typo_cost * distance / longest)
+    return _typo_agreement(distance, longest, params)
 
 
 def compare_names(a: str, b: str, *, kind: Kind = None) -> float:

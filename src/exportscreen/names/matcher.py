@@ -1,0 +1,423 @@
+"""Screening names against a list: :class:`NameMatcher` and :class:`NameMatch`.
+
+For each query the matcher (1) normalises it, (2) asks the trigram
+:class:`~exportscreen.names.index.CandidateIndex` for a few dozen list names worth
+scoring, (3) aligns the query with each of them (:func:`~exportscreen.names.scoring.align`),
+with token weights that fall as a word gets common in the list (a word found in many
+list names says less about which party is meant), (4) keeps the best alias per entry,
+(5) lets a given country and entity type corroborate or count against it, and
+(6) labels the result against the documented operating thresholds:
+
+* ``HIT_THRESHOLD`` = 85: the names agree on every distinctive word, up to small
+  typos, legal forms, generic words and a missing middle name. Precision on the
+  nomenklatura name benchmark at 85 is about 0.92 (docs/benchmarks.md).
+* ``POSSIBLE_THRESHOLD`` = 70: worth an analyst's look (a sibling entity, a larger
+  typo, a dropped distinctive word). This is the default cut for what is returned
+  and the threshold the quality figures are reported at.
+
+Example::
+
+    matcher = NameMatcher(exportscreen.load_list("default"))
+    for m in matcher.match("Huawei Technologies", country="CN"):
+        print(m.score, m.status, m.name, m.explanation)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..lists.models import ListEntry, ScreeningList
+from .index import CandidateIndex
+from .normalize import NameAnalysis, analyze_name, split_aliases
+from .scoring import CLASS_WEIGHTS, DEFAULT_PARAMS, Alignment, Kind, ScoringParams, align
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "COUNTRY_MATCH_BONUS",
+    "COUNTRY_MISMATCH_PENALTY",
+    "ENTITY_TYPE_MISMATCH_PENALTY",
+    "HIT_THRESHOLD",
+    "POSSIBLE_THRESHOLD",
+    "NameMatch",
+    "NameMatcher",
+]
+
+HIT_THRESHOLD = 85.0
+POSSIBLE_THRESHOLD = 70.0
+COUNTRY_MATCH_BONUS = 3.0
+COUNTRY_MISMATCH_PENALTY = 8.0
+ENTITY_TYPE_MISMATCH_PENALTY = 10.0
+
+Status = Literal["hit", "possible"]
+
+_PERSON_TYPES = frozenset({"individual", "person", "people"})
+_ORGANIZATION_TYPES = frozenset(
+    {"entity", "organization", "organisation", "company", "legalentity", "legal entity"}
+)
+
+
+def _kind_of(entity_type: str | None) -> Kind:
+    if not entity_type:
+        return None
+    lowered = entity_type.strip().casefold()
+    if lowered in _PERSON_TYPES:
+        return "person"
+    if lowered in _ORGANIZATION_TYPES:
+        return "organization"
+    return None
+
+
+class NameMatch(BaseModel):
+    """One list entry that matches a query, with the alias that matched best and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    query: str
+    entry_id: str
+    name: str
+    matched_alias: str
+    score: float
+    name_score: float
+    status: Status | None
+    source: str
+    source_name: str = ""
+    entity_type: str | None = None
+    countries: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    license_requirement: str | None = None
+    explanation: str
+
+
+def status_for(score: float, hit: float = HIT_THRESHOLD, possible: float = POSSIBLE_THRESHOLD) -> Status | None:
+    """``hit`` at or above *hit*, ``possible`` at or above *possible*, else ``None``."""
+    if score >= hit:
+        return "hit"
+    if score >= possible:
+        return "possible"
+    return None
+
+
+def _alias_variants(name: str) -> list[str]:
+    """A published name as the names it stands for: alias markers split, brackets dropped."""
+    variants: list[str] = []
+    for part in split_aliases(name):
+        variants.append(part)
+        if "(" in part and ")" in part:
+            stripped = " ".join(_strip_brackets(part).split())
+            if stripped and stripped != part:
+                variants.append(stripped)
+    return variants
+
+
+def _strip_brackets(text: str) -> str:
+    out: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+class NameMatcher:
+    """Fuzzy name screening against a list, with explanations.
+
+    >>> from exportscreen.lists.models import ListEntry
+    >>> matcher = NameMatcher([ListEntry(id="1", source="entity_list",
+    ...                                  name="Huawei Technologies Co., Ltd.")])
+    >>> [(m.entry_id, m.status) for m in matcher.match("HUAWEI TECHNOLOGIES COMPANY LIMITED")]
+    [('1', 'hit')]
+    """
+
+    def __init__(
+        self,
+        lst: ScreeningList | Iterable[ListEntry],
+        *,
+        hit_threshold: float = HIT_THRESHOLD,
+        possible_threshold: float = POSSIBLE_THRESHOLD,
+        params: ScoringParams = DEFAULT_PARAMS,
+    ) -> None:
+        if not 0 <= possible_threshold <= hit_threshold <= 100:
+            raise ValueError("thresholds must satisfy 0 <= possible <= hit <= 100")
+        self.entries: tuple[ListEntry, ...] = tuple(lst)
+        self.provenance = lst.provenance if isinstance(lst, ScreeningList) else None
+        self.hit_threshold = float(hit_threshold)
+        self.possible_threshold = float(possible_threshold)
+        self.params = params
+        alias_text: list[str] = []
+        alias_entry: list[int] = []
+        analyses: list[NameAnalysis] = []
+        for position, entry in enumerate(self.entries):
+            seen: set[str] = set()
+            for published in entry.all_names:
+                for variant in _alias_variants(published):
+                    analysis = analyze_name(variant)
+                    if not analysis.tokens or analysis.normalized in seen:
+                        continue
+                    seen.add(analysis.normalized)
+                    alias_text.append(variant)
+                    alias_entry.append(position)
+                    analyses.append(analysis)
+        self._alias_text = alias_text
+        self._alias_entry = alias_entry
+        self._analyses = analyses
+        document_frequency: Counter[str] = Counter()
+        per_entry: dict[int, set[str]] = {}
+        for analysis, position in zip(analyses, alias_entry, strict=True):
+            per_entry.setdefault(position, set()).update(analysis.tokens)
+        for tokens in per_entry.values():
+            document_frequency.update(tokens)
+        self._df = document_frequency
+        self._alias_weights = [self._weights(a) for a in analyses]
+        self._index = CandidateIndex(analyses)
+
+    # -- weights -----------------------------------------------------------------
+
+    def _token_weight(self, token: str, cls: str) -> float:
+        weight = CLASS_WEIGHTS[cls]
+        if cls == "word":
+            df = self._df.get(token, 0)
+            if df > 2:
+                weight *= max(0.45, 1.0 - 0.12 * math.log2(df / 2))
+        return weight
+
+    def _weights(self, analysis: NameAnalysis) -> list[float]:
+        return [self._token_weight(t, c) for t, c in zip(analysis.tokens, analysis.classes, strict=True)]
+
+    # -- matching ----------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def alias_count(self) -> int:
+        """How many distinct names (primary names and aliases) are screened against."""
+        return len(self._analyses)
+
+    def match(
+        self,
+        name: str,
+        country: str | None = None,
+        entity_type: str | None = None,
+        limit: int = 5,
+        min_score: float | None = None,
+    ) -> list[NameMatch]:
+        """The entries whose names match *name*, best first (score, then entry id).
+
+        *country* (ISO 3166 alpha-2) and *entity_type* (``individual``/``person`` or
+        ``entity``/``organization``) corroborate or count against a match when the
+        list says. Only matches scoring at least *min_score* (default: the possible
+        threshold) are returned, at most *limit* of them.
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string, not {type(name).__name__}")
+        floor = self.possible_threshold if min_score is None else float(min_score)
+        query = analyze_name(name)
+        if not query.tokens or limit <= 0:
+            return []
+        query_kind = _kind_of(entity_type)
+        if query_kind is None and "legal" in query.classes:
+            query_kind = "organization"  # a legal form says the query is an organisation
+        query_weights = self._weights(query)
+        country_code = country.strip().upper() if country and country.strip() else None
+        best: dict[int, tuple[float, float, int, Alignment]] = {}
+        for alias in self._index.candidates(query):
+            position = self._alias_entry[alias]
+            entry = self.entries[position]
+            kind = query_kind or _kind_of(entry.entity_type)
+            alignment = align(
+                query,
+                self._analyses[alias],
+                kind=kind,
+                query_weights=query_weights,
+                candidate_weights=self._alias_weights[alias],
+                params=self.params,
+            )
+            score = alignment.score
+            score = self._adjust(score, entry, country_code, query_kind)
+            current = best.get(position)
+            if current is None or (score, alignment.score) > (current[0], current[1]):
+                best[position] = (score, alignment.score, alias, alignment)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self.entries[item[0]].id))
+        results: list[NameMatch] = []
+        for position, (score, name_score, alias, alignment) in ranked:
+            if score < floor or len(results) >= limit:
+                break
+            entry = self.entries[position]
+            results.append(
+                NameMatch(
+                    query=name,
+                    entry_id=entry.id,
+                    name=entry.name,
+                    matched_alias=self._alias_text[alias],
+                    score=score,
+                    name_score=name_score,
+                    status=status_for(score, self.hit_threshold, self.possible_threshold),
+                    source=entry.source,
+                    source_name=entry.source_name,
+                    entity_type=entry.entity_type,
+                    countries=entry.countries,
+                    programs=entry.programs,
+                    license_requirement=entry.license_requirement,
+                    explanation=self._explain(
+                        alignment, self._alias_text[alias], entry, country_code, query_kind,
+                        score,
+                    ),
+                )
+            )
+        return results
+
+    def _adjust(
+        self, score: float, entry: ListEntry, country: str | None, query_kind: Kind
+    ) -> float:
+        if country and entry.countries:
+            if country in entry.countries:
+                score = min(100.0, score + COUNTRY_MATCH_BONUS)
+            else:
+                score = max(0.0, score - COUNTRY_MISMATCH_PENALTY)
+        entry_kind = _kind_of(entry.entity_type)
+        if query_kind and entry_kind and query_kind != entry_kind:
+            score = max(0.0, score - ENTITY_TYPE_MISMATCH_PENALTY)
+        return round(score, 1)
+
+    def _explain(
+        self,
+        alignment: Alignment,
+        alias: str,
+        entry: ListEntry,
+        country: str | None,
+        query_kind: Kind,
+        score: float,
+    ) -> str:
+        parts = [f"name score {alignment.score:g} against {'alias' if alias != entry.name else 'the name'} {alias!r}"]
+        exact = [a for a, b, s in alignment.pairs if a == b]
+        fuzzy = [f"{a!r}~{b!r}" for a, b, s in alignment.pairs if a != b]
+        if exact:
+            parts.append("same words: " + ", ".join(repr(a) for a in exact))
+        if fuzzy:
+            parts.append("near words (typo, initial or cut-off): " + ", ".join(fuzzy))
+        if alignment.compact:
+            parts.append("compared with the words run together (joined or split words)")
+        if alignment.substitutions:
+            parts.append(
+                "different words: " + ", ".join(f"{a!r} vs {b!r}" for a, b in alignment.substitutions)
+            )
+        if alignment.extra_query:
+            parts.append("only in the query: " + ", ".join(repr(t) for t in alignment.extra_query))
+        if alignment.extra_candidate:
+            parts.append("only in the list name: " + ", ".join(repr(t) for t in alignment.extra_candidate))
+        if alignment.legal_query or alignment.legal_candidate:
+            parts.append("legal forms count little")
+        parts.extend(alignment.penalties)
+        if country and entry.countries:
+            if country in entry.countries:
+                parts.append(f"country {country} agrees with the list (+{COUNTRY_MATCH_BONUS:g})")
+            else:
+                parts.append(
+                    f"country {country} is not the list's {', '.join(entry.countries)} "
+                    f"(-{COUNTRY_MISMATCH_PENALTY:g})"
+                )
+        entry_kind = _kind_of(entry.entity_type)
+        if query_kind and entry_kind and query_kind != entry_kind:
+            parts.append(
+                f"the list entry is {'a person' if entry_kind == 'person' else 'an organisation'}"
+                f" (-{ENTITY_TYPE_MISMATCH_PENALTY:g})"
+            )
+        parts.append(f"final score {score:g}")
+        return "; ".join(parts)
+
+    # -- batches -----------------------------------------------------------------
+
+    def match_many(
+        self,
+        names: Sequence[str],
+        countries: Sequence[str | None] | None = None,
+        limit: int = 1,
+        *,
+        min_score: float | None = None,
+        workers: int | None = None,
+    ) -> list[list[NameMatch]]:
+        """:meth:`match` for many names, in input order; uses several processes for big batches.
+
+        *workers* defaults to the CPU count for 2,000 names or more (1 below that); results
+        do not depend on it.
+        """
+        if countries is not None and len(countries) != len(names):
+            raise ValueError("countries must have one value per name")
+        jobs = [(n, None if countries is None else countries[i]) for i, n in enumerate(names)]
+        if workers is None:
+            workers = (os.cpu_count() or 1) if len(jobs) >= 2000 else 1
+        if workers <= 1 or len(jobs) < 2 * workers:
+            return [self.match(n, country=c, limit=limit, min_score=min_score) for n, c in jobs]
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # platforms without fork: stay in one process
+            return [self.match(n, country=c, limit=limit, min_score=min_score) for n, c in jobs]
+        size = math.ceil(len(jobs) / (workers * 4))
+        chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        global _WORKER_MATCHER
+        _WORKER_MATCHER = self
+        try:
+            with context.Pool(workers) as pool:
+                parts = pool.map(_match_chunk, [(chunk, limit, min_score) for chunk in chunks])
+        finally:
+            _WORKER_MATCHER = None
+        return [result for part in parts for result in part]
+
+    def match_frame(
+        self,
+        frame: pd.DataFrame,
+        name_column: str = "name",
+        country_column: str | None = None,
+    ) -> pd.DataFrame:
+        """Screen every row of *frame*; returns the rows with match columns added, in order.
+
+        Added columns: ``match_status`` (``hit``/``possible``/``clear``), ``match_score``,
+        ``matched_entry_id``, ``matched_name``, ``matched_alias``, ``matched_source``,
+        ``match_explanation``. An empty name raises :class:`~exportscreen.InputError`
+        naming the row and column.
+        """
+        from .._io import read_table
+
+        required = [name_column] + ([country_column] if country_column else [])
+        table = read_table(frame, required=required)
+        names = list(table.frame[name_column])
+        for position, value in enumerate(names):
+            if not value.strip():
+                raise table.error("the name is empty", position, name_column)
+        countries = list(table.frame[country_column]) if country_column else None
+        results = self.match_many(names, countries=countries, limit=1)
+        out = frame.copy().reset_index(drop=True)
+        best = [r[0] if r else None for r in results]
+        out["match_status"] = [m.status if m and m.status else "clear" for m in best]
+        out["match_score"] = [m.score if m else 0.0 for m in best]
+        out["matched_entry_id"] = [m.entry_id if m else "" for m in best]
+        out["matched_name"] = [m.name if m else "" for m in best]
+        out["matched_alias"] = [m.matched_alias if m else "" for m in best]
+        out["matched_source"] = [m.source if m else "" for m in best]
+        out["match_explanation"] = [m.explanation if m else "" for m in best]
+        return out
+
+
+_WORKER_MATCHER: NameMatcher | None = None
+
+
+def _match_chunk(job: tuple[list[tuple[str, str | None]], int, float | None]) -> list[list[NameMatch]]:
+    chunk, limit, min_score = job
+    matcher = _WORKER_MATCHER
+    if matcher is None:  # pragma: no cover - only when a pool is misused
+        raise RuntimeError("no matcher in this worker")
+    return [matcher.match(n, country=c, limit=limit, min_score=min_score) for n, c in chunk]
