@@ -195,6 +195,17 @@ class ListDiff(BaseModel):
         return pd.DataFrame(rows, columns=["change", "source", "id", "name", "fields"])
 
 
+def _keyed(entries: Iterable[ListEntry]) -> dict[tuple[str, str, int], ListEntry]:
+    """Entries by ``(source, id, occurrence)``: a repeated id (the CSL has one) stays apart."""
+    counts: dict[tuple[str, str], int] = {}
+    keyed: dict[tuple[str, str, int], ListEntry] = {}
+    for entry in entries:
+        n = counts.get(entry.key, 0)
+        counts[entry.key] = n + 1
+        keyed[(entry.source, entry.id, n)] = entry
+    return keyed
+
+
 class ScreeningList(BaseModel):
     """A parsed list: its entries in published order and its provenance.
 
@@ -280,8 +291,8 @@ class ScreeningList(BaseModel):
             >>> d = old.diff(new)
             >>> [e.name for e in d.affected]   # screen these names again
         """
-        old = {e.key: e for e in self.entries}
-        new = {e.key: e for e in other.entries}
+        old = _keyed(self.entries)
+        new = _keyed(other.entries)
         added = tuple(new[k] for k in sorted(new.keys() - old.keys()))
         removed = tuple(old[k] for k in sorted(old.keys() - new.keys()))
         changed: list[tuple[ListEntry, ListEntry]] = []
