@@ -326,10 +326,10 @@ def _join_json(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(p for p in (_join_json(v) for v in value) if p)
     if isinstance(value, dict):
-        if "address" in value or "city" in value or "country" in value:
-            parts = [value.get(k) for k in ("address", "city", "state", "postal_code", "country")]
-        else:  # ids: {"type", "number", "country", ...}
+        if "number" in value:  # ids: {"type", "number", "country", "issue_date", ...}
             parts = [value.get(k) for k in ("country", "number", "type")]
+        else:  # addresses: {"address", "city", "state", "postal_code", "country"}
+            parts = [value.get(k) for k in ("address", "city", "state", "postal_code", "country")]
         return ", ".join(str(p).strip() for p in parts if p not in (None, ""))
     raise RecordError(None, f"unexpected JSON value {value!r}")
 
