@@ -197,6 +197,8 @@ def _num(x: float | None) -> str:
 def _contribution_text(c: Contribution) -> str:
     if c.relation != "ownership":
         return f"{c.owner_id}:{c.relation}"
+    if c.percent_min is None:
+        return f"{c.owner_id}:unknown"
     if c.percent_min == c.percent_max:
         return f"{c.owner_id}:{_num(c.percent_min)}"
     return f"{c.owner_id}:{_num(c.percent_min)}-{_num(c.percent_max)}"
@@ -605,8 +607,7 @@ def apply_affiliates_rule(
         roots_lo, parent_lo = _roots_and_parents(e, n, seeds, active_lo, lo_run.covered, False)
         roots_hi, parent_hi = _roots_and_parents(e, n, seeds, active_hi,
                                                  hi_run.covered | (status == _RED), True)
-        for i in finding_idx.tolist():
-            parent_of[i] = parent_lo.get(i, parent_hi.get(i, -1))
+        parent_of = {**parent_hi, **parent_lo}
     else:
         seed_list = np.flatnonzero(seeds)
         r_lo, p_lo, a_lo = _per_party(e, n, seed_list, False, *args)
@@ -768,7 +769,7 @@ def _roots_and_parents(e: _Edges, n: int, seeds: np.ndarray, active: np.ndarray,
         all_r = np.concatenate(collected_r).tolist()
         for a, b in zip(all_n, all_r, strict=True):
             roots_of[a].add(b)
-    t = np.flatnonzero(targets & (parent >= 0))
+    t = np.flatnonzero(parent >= 0)
     return dict(roots_of), dict(zip(t.tolist(), parent[t].tolist(), strict=True))
 
 

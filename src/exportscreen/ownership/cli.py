@@ -1,0 +1,108 @@
+"""Implementation of ``exportscreen affiliates`` (the parser lives in commands/affiliates.py)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import io
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import InputError
+from .engine import CSV_COLUMNS, AffiliatesResult, apply_affiliates_rule, load_listed_csv
+from .graph import OwnershipGraph
+from .rules import RulePreset, SuspensionWindow, get_rule, load_rule_file
+
+__all__ = ["parse_suspensions", "resolve_rule", "run_affiliates", "write_result"]
+
+TABLE_COLUMNS = ("id", "status", "aggregate_min", "aggregate_max", "roots", "path",
+                 "license_policy")
+
+
+def resolve_rule(text: str) -> RulePreset:
+    """A preset id, or a path to a rule JSON file."""
+    if text.lower().endswith(".json") or Path(text).is_file():
+        return load_rule_file(text)
+    try:
+        return get_rule(text)
+    except InputError as exc:
+        raise InputError(exc.message, column="--rule") from None
+
+
+def _cli_date(text: str, option: str) -> _dt.date:
+    t = text.strip()
+    try:
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", t):
+            raise ValueError
+        return _dt.date.fromisoformat(t)
+    except ValueError:
+        raise InputError(f"not a date in the form YYYY-MM-DD: {text!r}", column=option) from None
+
+
+def parse_suspensions(values: list[str]) -> tuple[SuspensionWindow, ...]:
+    """``["2025-11-10..2026-11-09"]`` -> windows; ``["none"]`` -> no suspension."""
+    windows: list[SuspensionWindow] = []
+    for value in values:
+        if value.strip().lower() == "none":
+            continue
+        if ".." not in value:
+            raise InputError(f"expected FROM..TO, got {value!r}", column="--suspended")
+        start, end = value.split("..", 1)
+        s = _cli_date(start, "--suspended") if start.strip() else None
+        e = _cli_date(end, "--suspended") if end.strip() else None
+        if s and e and s > e:
+            raise InputError(f"suspension starts after it ends: {value!r}", column="--suspended")
+        windows.append(SuspensionWindow(start=s, end=e, note="set on the command line"))
+    return tuple(windows)
+
+
+def write_result(result: AffiliatesResult, fmt: str, stream: TextIO) -> None:
+    """Write *result* as ``json``, ``csv`` or ``table``."""
+    if fmt == "json":
+        from .._io import dump_json
+
+        dump_json(result.to_dict(), stream)
+    elif fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(result.csv_rows())
+    else:
+        from ..report.table import format_table
+
+        rows = [dict(r, path=r["path"].split(" > ") if r["path"] else []) for r in
+                result.csv_rows()]
+        head = (f"rule {result.rule.id} at {result.as_of.isoformat()} "
+                f"({'in force' if result.rule_in_force and not result.suspended else 'suspended' if result.suspended else 'not in force'})"  # noqa: E501
+                f": {len(rows)} finding(s)\n")
+        stream.write(head)
+        stream.write(format_table(rows, TABLE_COLUMNS, empty="(no findings)"))
+
+
+def run_affiliates(args: argparse.Namespace) -> int:
+    rule = resolve_rule(args.rule)
+    updates: dict[str, object] = {}
+    if args.suspended is not None:
+        updates["suspensions"] = parse_suspensions(args.suspended)
+    if getattr(args, "unknown_country", None):
+        updates["unknown_country"] = args.unknown_country
+    if updates:
+        rule = rule.model_copy(update=updates)
+    as_of = _cli_date(args.as_of, "--as-of") if args.as_of else None
+    graph = OwnershipGraph.from_csv(args.ownership, entities=args.entities)
+    listed = load_listed_csv(args.listed)
+    result = apply_affiliates_rule(graph, listed, rule=rule, as_of=as_of)
+    for notice in result.notices:
+        print(f"exportscreen: notice: {notice}", file=sys.stderr)
+    if args.out:
+        buffer = io.StringIO()
+        write_result(result, args.format, buffer)
+        try:
+            Path(args.out).write_text(buffer.getvalue(), encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write the output: {exc}", file=args.out) from None
+    else:
+        write_result(result, args.format, sys.stdout)
+    return 0
