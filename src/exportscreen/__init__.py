@@ -32,7 +32,12 @@ _LAZY: dict[str, str] = {
     "OwnershipGraph": "exportscreen.ownership",
     "apply_affiliates_rule": "exportscreen.ownership",
     # names
+    "HIT_THRESHOLD": "exportscreen.names",
+    "NameMatch": "exportscreen.names",
     "NameMatcher": "exportscreen.names",
+    "POSSIBLE_THRESHOLD": "exportscreen.names",
+    "compare_names": "exportscreen.names",
+    "normalize_name": "exportscreen.names",
     # rare earth
     "check_bom": "exportscreen.rareearth",
     # screening
@@ -65,7 +70,14 @@ if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
         describe_list,
         load_list,
     )
-    from .names import NameMatcher
+    from .names import (
+        HIT_THRESHOLD,
+        POSSIBLE_THRESHOLD,
+        NameMatch,
+        NameMatcher,
+        compare_names,
+        normalize_name,
+    )
     from .ownership import OwnershipGraph, apply_affiliates_rule
     from .rareearth import check_bom
     from .screening import screen_suppliers

@@ -96,7 +96,9 @@ class NameMatch(BaseModel):
     explanation: str
 
 
-def status_for(score: float, hit: float = HIT_THRESHOLD, possible: float = POSSIBLE_THRESHOLD) -> Status | None:
+def status_for(
+    score: float, hit: float = HIT_THRESHOLD, possible: float = POSSIBLE_THRESHOLD
+) -> Status | None:
     """``hit`` at or above *hit*, ``possible`` at or above *possible*, else ``None``."""
     if score >= hit:
         return "hit"
@@ -193,7 +195,9 @@ class NameMatcher:
         return weight
 
     def _weights(self, analysis: NameAnalysis) -> list[float]:
-        return [self._token_weight(t, c) for t, c in zip(analysis.tokens, analysis.classes, strict=True)]
+        return [
+            self._token_weight(t, c) for t, c in zip(analysis.tokens, analysis.classes, strict=True)
+        ]
 
     # -- matching ----------------------------------------------------------------
 
@@ -271,7 +275,11 @@ class NameMatcher:
                     programs=entry.programs,
                     license_requirement=entry.license_requirement,
                     explanation=self._explain(
-                        alignment, self._alias_text[alias], entry, country_code, query_kind,
+                        alignment,
+                        self._alias_text[alias],
+                        entry,
+                        country_code,
+                        query_kind,
                         score,
                     ),
                 )
@@ -300,23 +308,30 @@ class NameMatcher:
         query_kind: Kind,
         score: float,
     ) -> str:
-        parts = [f"name score {alignment.score:g} against {'alias' if alias != entry.name else 'the name'} {alias!r}"]
-        exact = [a for a, b, s in alignment.pairs if a == b]
-        fuzzy = [f"{a!r}~{b!r}" for a, b, s in alignment.pairs if a != b]
+        which = "alias" if alias != entry.name else "the name"
+        parts = [f"name score {alignment.score:g} against {which} {alias!r}"]
+        shown = () if alignment.compact else alignment.pairs
+        exact = [a for a, b, s in shown if a == b]
+        fuzzy = [f"{a!r}~{b!r}" for a, b, s in shown if a != b]
         if exact:
             parts.append("same words: " + ", ".join(repr(a) for a in exact))
         if fuzzy:
             parts.append("near words (typo, initial or cut-off): " + ", ".join(fuzzy))
         if alignment.compact:
-            parts.append("compared with the words run together (joined or split words)")
+            parts.append(
+                "the names agree when their words are run together (joined or split words)"
+            )
         if alignment.substitutions:
             parts.append(
-                "different words: " + ", ".join(f"{a!r} vs {b!r}" for a, b in alignment.substitutions)
+                "different words: "
+                + ", ".join(f"{a!r} vs {b!r}" for a, b in alignment.substitutions)
             )
         if alignment.extra_query:
             parts.append("only in the query: " + ", ".join(repr(t) for t in alignment.extra_query))
         if alignment.extra_candidate:
-            parts.append("only in the list name: " + ", ".join(repr(t) for t in alignment.extra_candidate))
+            parts.append(
+                "only in the list name: " + ", ".join(repr(t) for t in alignment.extra_candidate)
+            )
         if alignment.legal_query or alignment.legal_candidate:
             parts.append("legal forms count little")
         parts.extend(alignment.penalties)
@@ -415,7 +430,9 @@ class NameMatcher:
 _WORKER_MATCHER: NameMatcher | None = None
 
 
-def _match_chunk(job: tuple[list[tuple[str, str | None]], int, float | None]) -> list[list[NameMatch]]:
+def _match_chunk(
+    job: tuple[list[tuple[str, str | None]], int, float | None],
+) -> list[list[NameMatch]]:
     chunk, limit, min_score = job
     matcher = _WORKER_MATCHER
     if matcher is None:  # pragma: no cover - only when a pool is misused

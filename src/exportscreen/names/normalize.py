@@ -260,7 +260,6 @@ def _cut_relations(text: str, tables: _Tables) -> tuple[str, tuple[str, ...]]:
 
 def _read_numbers(pairs: list[tuple[str, str]], tables: _Tables) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    n = len(pairs)
     for position, (token, cls) in enumerate(pairs):
         value: int | None = None
         if cls != "legal":
@@ -364,9 +363,11 @@ def _analyze_cached(text: str) -> NameAnalysis:
         tokens = rewritten
         again = _rewrite_phrases(tokens, tables)
         # keep the classes found on the first pass for tokens that did not change
-        pairs = [(t, c or old) for (t, c), (_, old) in zip(again, pairs, strict=False)] if len(
-            again
-        ) == len(pairs) else again
+        pairs = (
+            [(t, c or old) for (t, c), (_, old) in zip(again, pairs, strict=False)]
+            if len(again) == len(pairs)
+            else again
+        )
     pairs = _read_numbers(pairs, tables)
     if len(" ".join(t for t, _ in pairs)) >= _TRUNCATION_LENGTH:
         pairs = _complete_truncated_legal(pairs, tables)

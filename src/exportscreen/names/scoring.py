@@ -305,8 +305,7 @@ def align(
         if matched_content == 1 and candidate_content >= 2:
             factor *= params.lone_person_token_penalty
             penalties.append(
-                "only one part of the person's name agrees: "
-                f"×{params.lone_person_token_penalty}"
+                f"only one part of the person's name agrees: ×{params.lone_person_token_penalty}"
             )
     content_c_count = sum(1 for c in cc if c in CONTENT_CLASSES)
     content_q_count = sum(1 for c in qc if c in CONTENT_CLASSES)
@@ -346,6 +345,10 @@ def align(
         if compact_score > score:
             score = compact_score
             compact_used = True
+            # the run-together comparison replaces the word-by-word evidence
+            substitutions, word_subs, number_subs = [], [], []
+            extra_q, extra_c = [], []
+            penalties = [f"'{query.compact}' ~ '{candidate.compact}' run together"]
 
     return Alignment(
         score=round(100.0 * min(1.0, max(0.0, score)), 1),
@@ -385,12 +388,20 @@ def _compact_score(query: NameAnalysis, candidate: NameAnalysis, params: Scoring
     """
     best = 0.0
     for analysis in (query, candidate):
-        if not any(c == "word" and len(t) >= 3 for t, c in zip(analysis.tokens, analysis.classes, strict=True)):
+        if not any(
+            c == "word" and len(t) >= 3
+            for t, c in zip(analysis.tokens, analysis.classes, strict=True)
+        ):
             return 0.0  # run-together generic words prove nothing
     for drop_legal in (False, True):
-        qt = [t for t, c in zip(query.tokens, query.classes, strict=True) if not (drop_legal and c == "legal")]
+        qt = [
+            t
+            for t, c in zip(query.tokens, query.classes, strict=True)
+            if not (drop_legal and c == "legal")
+        ]
         ct = [
-            t for t, c in zip(candidate.tokens, candidate.classes, strict=True)
+            t
+            for t, c in zip(candidate.tokens, candidate.classes, strict=True)
             if not (drop_legal and c == "legal")
         ]
         if len(qt) != len(ct) and qt and ct:
