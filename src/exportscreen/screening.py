@@ -83,6 +83,12 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "row_key", "supplier_hash", "entry_hash",
 )
 _SEVERITY = {"hit": 0, "affiliate": 1, "possible": 2}
+_KIND_ORDER = {"name": 0, "listed_entity": 1, "affiliate": 2, "affiliate_name": 3}
+# Tie-break between equally scored entries: the lists with the widest export effect first
+# (SDN blocking, Denied Persons: no export privileges, Entity List, MEU, ...).
+_SOURCE_ORDER = {s: i for i, s in enumerate(
+    ("sdn", "dpl", "entity_list", "meu", "itar_debarred", "isn", "uvl", "fse", "ssi", "cmic",
+     "plc", "capta", "ns_mbs"))}
 # An ownership finding's status -> the row status it gives (DESIGN.md "Statuses").
 FINDING_TO_STATUS: dict[str, str] = {
     "covered": "affiliate",
@@ -136,7 +142,7 @@ class PathStep:
         if low is None or high is None:
             return "?%"
         if low == 0 and high == 100:
-            return "unknown %"
+            return "unknown stake"
         if low == high:
             return f"{_num(low)}%"
         return f"{_num(low)}-{_num(high)}%"
@@ -156,6 +162,8 @@ class AffiliateLink:
     aggregate_min: float | None
     aggregate_max: float | None
     reason: str
+    # (owner id, owner name, percent min, percent max, owner status) of each stake counted
+    contributions: tuple[tuple[str, str, float | None, float | None, str], ...] = ()
 
     def path_text(self) -> str:
         """``Supplier [id] <- 100% Owner [id] <- 60% Listed root [id]`` (supplier first)."""
@@ -192,8 +200,10 @@ class Alert:
     alert_hash: str
     affiliate: AffiliateLink | None = None
 
-    def sort_key(self) -> tuple[int, float, str, str]:
-        return (_SEVERITY[self.status], -self.score, self.entry_id, self.kind)
+    def sort_key(self) -> tuple[int, float, int, int, str]:
+        """Most severe first, then score, then direct name matches, then list priority."""
+        return (_SEVERITY[self.status], -self.score, _KIND_ORDER.get(self.kind, 9),
+                _SOURCE_ORDER.get(self.source, len(_SOURCE_ORDER)), self.entry_id)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -407,6 +417,11 @@ def _affiliate_dict(link: AffiliateLink) -> dict[str, Any]:
              "listed_entry_id": s.listed_entry_id}
             for s in link.path
         ],
+        "contributions": [
+            {"owner_id": o, "owner_name": n, "percent_min": lo, "percent_max": hi,
+             "owner_status": st}
+            for o, n, lo, hi, st in link.contributions
+        ],
         "path_text": link.path_text(),
     }
 
@@ -468,7 +483,7 @@ def _match_unique(
     """Match each distinct (name, country) once; chunked so a progress bar can advance."""
     unique = sorted(set(queries), key=lambda q: (q[0], q[1] or ""))
     results: dict[tuple[str, str | None], list[Any]] = {}
-    chunk = 2000
+    chunk = 50000
     starts = range(0, len(unique), chunk)
     bar = None
     if progress and unique:
@@ -564,13 +579,16 @@ def _listed_parties(
     matches: Mapping[tuple[str, str | None], list[Any]],
     entries: Mapping[str, ListEntry],
     rank: Callable[[ListEntry], int],
-) -> tuple[dict[str, tuple[ListEntry, float, str]], list[dict[str, Any]]]:
+) -> tuple[dict[str, tuple[ListEntry, float, str]], list[dict[str, Any]],
+           dict[str, list[ListEntry]]]:
     """Graph entities whose name or alias is a list ``hit`` -> (entry, score, matched name).
 
-    Among several hits the entry whose list seeds the rule wins, then the higher score,
-    then the smaller entry id (deterministic).
+    The entry shown for an entity is the one whose list seeds the rule, then the higher
+    score, then the smaller entry id (deterministic); every hit entry becomes a listed
+    party of the entity (third value), so the rule sees all the lists it is on.
     """
     best: dict[str, tuple[tuple[int, float, str], ListEntry, float, str]] = {}
+    every: dict[str, dict[str, ListEntry]] = {}
     possible: dict[str, dict[str, Any]] = {}
     for entity_id, name, country in queries:
         for match in matches.get((name, country), ()):
@@ -580,6 +598,7 @@ def _listed_parties(
             score = float(match.score)
             if match.status == "hit":
                 key = (rank(entry), -score, entry.id)
+                every.setdefault(entity_id, {})[entry.id] = entry
                 if entity_id not in best or key < best[entity_id][0]:
                     best[entity_id] = (key, entry, score, name)
             elif match.status == "possible":
@@ -591,7 +610,8 @@ def _listed_parties(
                     }
     listed = {k: (v[1], v[2], v[3]) for k, v in best.items()}
     maybes = [possible[k] for k in sorted(possible) if k not in listed]
-    return listed, maybes
+    hits = {k: [v[i] for i in sorted(v)] for k, v in every.items()}
+    return listed, maybes, hits
 
 
 def _listed_party(entity_id: str, entry: ListEntry) -> Any:
@@ -617,6 +637,19 @@ def _stake(finding: Any, owner_id: str) -> tuple[float | None, float | None]:
                    else lambda k, c=contribution: getattr(c, k, None))
             return _float(get("percent_min")), _float(get("percent_max"))
     return None, None
+
+
+def _contributions(
+    own: _Ownership, finding: Any
+) -> tuple[tuple[str, str, float | None, float | None, str], ...]:
+    out = []
+    for c in getattr(finding, "contributions", ()) or ():
+        owner = str(c.owner_id)
+        entity = own.graph.entities.get(owner)
+        out.append((owner, (getattr(entity, "name", None) or "") if entity else "",
+                     _float(c.percent_min), _float(c.percent_max),
+                     str(getattr(c, "owner_status", "") or "")))
+    return tuple(out)
 
 
 def _path_steps(own: _Ownership, entity_id: str, finding: Any) -> tuple[PathStep, ...]:
@@ -688,6 +721,7 @@ def _affiliate_alert(
         aggregate_min=_float(getattr(finding, "aggregate_min", None)),
         aggregate_max=_float(getattr(finding, "aggregate_max", None)),
         reason=str(getattr(finding, "reason", "") or ""),
+        contributions=_contributions(own, finding),
     )
     label = {"covered": "a covered affiliate", "undetermined": "possibly a covered affiliate "
              "(undetermined)", "red_flag": "a red flag", "suspended": "an affiliate whose rule "
@@ -865,8 +899,10 @@ def screen(
         name = names[position]
         if bad_columns[position]:
             listed_cols = ", ".join(repr(c) for c in bad_columns[position])
+            plural = "s" if len(bad_columns[position]) > 1 else ""
             errors[position] = (
-                f"cannot screen: column {listed_cols} has bytes that are not valid UTF-8 "
+                f"cannot screen: column{plural} {listed_cols} ha{'ve' if plural else 's'} bytes "
+                "that are not valid UTF-8 "
                 "(shown as U+FFFD in the output); fix the file's encoding"
             )
         elif not name.strip():
@@ -900,10 +936,11 @@ def screen(
     if ownership is not None:
         from .ownership import apply_affiliates_rule
 
-        listed, possible_roots = _listed_parties(
+        listed, possible_roots, all_hits = _listed_parties(
             entity_queries, matches, entries, _seed_preference(rule)
         )
-        parties = {eid: _listed_party(eid, item[0]) for eid, item in sorted(listed.items())}
+        parties = [_listed_party(eid, entry) for eid in sorted(all_hits)
+                   for entry in all_hits[eid]]
         result = apply_affiliates_rule(graph, parties, rule=rule, as_of=as_of)
         own = _Ownership(
             graph=graph, result=result, listed=listed, possible_roots=possible_roots,

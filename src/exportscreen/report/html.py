@@ -85,7 +85,7 @@ def _wrap(text: str, width: int) -> list[str]:
 def ownership_svg(link: AffiliateLink, supplier_name: str = "") -> str:
     """Inline SVG of the path: listed root on top, the stake on each edge, supplier last."""
     steps = list(link.path)
-    box_w, box_h, gap, pad = 360, 58, 46, 10
+    box_w, box_h, gap, pad = 470, 64, 46, 10
     height = pad * 2 + len(steps) * box_h + (len(steps) - 1) * gap
     width = box_w + 190
     parts = [
@@ -105,12 +105,12 @@ def ownership_svg(link: AffiliateLink, supplier_name: str = "") -> str:
         title = step.name or step.entity_id
         if last and supplier_name and supplier_name != title:
             title = f"{title} (supplier: {supplier_name})"
-        for number, text in enumerate(_wrap(title, 46)[:2]):
+        for number, text in enumerate(_wrap(title, 58)[:2]):
             parts.append(f'<text x="{pad + 10}" y="{y + 19 + number * 16}" font-size="13" '
                          f'font-weight="600" fill="#1d2433">{_e(text)}</text>')
         tag = f"[{step.entity_id}]" + (f" {step.country}" if step.country else "")
         if listed:
-            tag += f" · listed: entry {step.listed_entry_id}"
+            tag += f" · listed: entry {step.listed_entry_id[:12]}"
         elif last:
             tag += f" · {link.finding_status}"
         parts.append(f'<text x="{pad + 10}" y="{y + box_h - 8}" font-size="11" '
@@ -120,11 +120,27 @@ def ownership_svg(link: AffiliateLink, supplier_name: str = "") -> str:
             y1, y2 = y + box_h, y + box_h + gap
             parts.append(f'<line x1="{x}" y1="{y1 + 2}" x2="{x}" y2="{y2 - 3}" stroke="#55607a" '
                          f'stroke-width="1.8" marker-end="url(#arr)"/>')
-            stake = step.stake_text() or "stake not stated"
+            stake = step.stake_text()
+            label = "stake unknown" if stake in ("", "unknown stake") else f"{stake} owned"
             parts.append(f'<text x="{x + 12}" y="{(y1 + y2) / 2 + 5}" font-size="13" '
-                         f'font-weight="700" fill="#8a3b12">{_e(stake)} owned</text>')
+                         f'font-weight="700" fill="#8a3b12">{_e(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _contributions_text(link: AffiliateLink) -> str:
+    if not link.contributions:
+        return ""
+    parts = []
+    for owner_id, owner_name, low, high, owner_status in link.contributions:
+        if low is None or high is None or (low == 0 and high == 100):
+            stake = "unknown stake"
+        elif low == high:
+            stake = f"{low:g} %"
+        else:
+            stake = f"{low:g}–{high:g} %"
+        parts.append(f"{owner_name or owner_id} [{owner_id}] {stake} ({owner_status})")
+    return "Stakes held by listed or covered owners: " + "; ".join(parts) + ". "
 
 
 def _alert_row(result: RowResult) -> str:
@@ -133,7 +149,9 @@ def _alert_row(result: RowResult) -> str:
     severity = _SEVERITY_ORDER[result.status]
     detail = result.reason
     if top is not None and top.affiliate is not None:
-        detail = f"{top.affiliate.path_text()} — {result.reason}"
+        link = top.affiliate
+        detail = (f"{link.finding_status} under the rule; linked by {link.link}; "
+                  f"path: {link.path_text()}")
     decision = result.decision or ("re-opened" if result.reopened else "open")
     return (
         f'<tr><td data-v="{result.row}">{result.row}</td>'
@@ -221,6 +239,7 @@ def render_html(run: ScreeningRun, *, title: str = "Supplier screening report") 
                 f'<p class="muted">Linked by {_e(link.link)}'
                 f"{'' if link.link == 'id' else f' (score {link.link_score:.1f})'} to graph entity "
                 f"{_e(link.entity_name)} [{_e(link.entity_id)}]. "
+                f"{_e(_contributions_text(link))}"
                 f"Licence terms: {_e(result.top.license_requirement or '—')}"  # type: ignore[union-attr]
                 f" / {_e(result.top.license_policy or '—')}</p>"  # type: ignore[union-attr]
                 f"{ownership_svg(link, result.name)}</div>"
