@@ -42,6 +42,15 @@ _LAZY: dict[str, str] = {
     "check_bom": "exportscreen.rareearth",
     # screening
     "screen_suppliers": "exportscreen.screening",
+    "screen": "exportscreen.screening",
+    "ScreeningRun": "exportscreen.screening",
+    "RowResult": "exportscreen.screening",
+    "Alert": "exportscreen.screening",
+    "AffiliateLink": "exportscreen.screening",
+    "detect_columns": "exportscreen.screening",
+    "Decision": "exportscreen.decisions",
+    "DecisionBook": "exportscreen.decisions",
+    "load_decisions": "exportscreen.decisions",
 }
 
 __all__ = ["ExportScreenError", "InputError", "__version__", *sorted(_LAZY)]
@@ -80,4 +89,13 @@ if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
     )
     from .ownership import OwnershipGraph, apply_affiliates_rule
     from .rareearth import check_bom
-    from .screening import screen_suppliers
+    from .decisions import Decision, DecisionBook, load_decisions
+    from .screening import (
+        AffiliateLink,
+        Alert,
+        RowResult,
+        ScreeningRun,
+        detect_columns,
+        screen,
+        screen_suppliers,
+    )
