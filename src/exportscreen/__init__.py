@@ -29,8 +29,16 @@ _LAZY: dict[str, str] = {
     "describe_list": "exportscreen.lists",
     "load_list": "exportscreen.lists",
     # ownership
+    "AffiliateFinding": "exportscreen.ownership",
+    "AffiliatesResult": "exportscreen.ownership",
+    "Entity": "exportscreen.ownership",
+    "ListedParty": "exportscreen.ownership",
     "OwnershipGraph": "exportscreen.ownership",
+    "RulePreset": "exportscreen.ownership",
     "apply_affiliates_rule": "exportscreen.ownership",
+    "get_rule": "exportscreen.ownership",
+    "list_rules": "exportscreen.ownership",
+    "load_listed_csv": "exportscreen.ownership",
     # names
     "HIT_THRESHOLD": "exportscreen.names",
     "NameMatch": "exportscreen.names",
@@ -87,7 +95,18 @@ if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
         compare_names,
         normalize_name,
     )
-    from .ownership import OwnershipGraph, apply_affiliates_rule
+    from .ownership import (
+        AffiliateFinding,
+        AffiliatesResult,
+        Entity,
+        ListedParty,
+        OwnershipGraph,
+        RulePreset,
+        apply_affiliates_rule,
+        get_rule,
+        list_rules,
+        load_listed_csv,
+    )
     from .rareearth import check_bom
     from .decisions import Decision, DecisionBook, load_decisions
     from .screening import (

@@ -612,6 +612,9 @@ def apply_affiliates_rule(
         seed_list = np.flatnonzero(seeds)
         r_lo, p_lo, a_lo = _per_party(e, n, seed_list, False, *args)
         r_hi, p_hi, a_hi = _per_party(e, n, seed_list, True, *args)
+        for rs in (r_lo, r_hi):  # a listed party covered by another stays a listed party
+            for s_ in seed_list.tolist():
+                rs.pop(s_, None)
         for i in r_hi:
             status[i] = _UNDET
         for i in r_lo:
