@@ -33,8 +33,8 @@ from .clean import (
 )
 from .models import ListEntry, RejectedRecord
 
-__all__ = ["CSL_COLUMNS", "CSL_SOURCES", "RecordError", "entry_from_csl", "parse_csl_csv",
-           "parse_csl_json", "source_code"]
+__all__ = ["CSL_COLUMNS", "CSL_SOURCES", "RecordError", "csl_csv_text", "entry_from_csl",
+           "parse_csl_csv", "parse_csl_json", "source_code"]
 
 CSL_COLUMNS: tuple[str, ...] = (
     "_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
@@ -120,15 +120,16 @@ def entry_from_csl(row: Mapping[str, str]) -> ListEntry:
     if not source_name:
         raise RecordError("source", "the record names no source list")
     source = source_code(source_name)
-    for column in ("name", "alt_names", "addresses"):
-        value = row.get(column, "")
-        if any("\udc80" <= ch <= "\udcff" for ch in value):
-            raise RecordError(column, "bytes that are not UTF-8 in this cell")
-    published = " ".join(row.get("name", "").split())
+    try:
+        "".join(row.values()).encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8
+        column = next(k for k, v in row.items() if any("\udc80" <= ch <= "\udcff" for ch in v))
+        raise RecordError(column, "bytes that are not UTF-8 in this cell") from None
+    published = row.get("name", "").strip()
     if not published:
         raise RecordError("name", "the record has no name")
     notes: list[str] = []
-    name, fixes = repair_mojibake(published)
+    name, fixes = repair_mojibake(" ".join(published.split()))
     notes.extend(f"name: {n}" for n in fixes)
     aliases: list[str] = []
     relations: list[str] = []
@@ -368,3 +369,51 @@ def parse_csl_json(
             yield number, record, raw
 
     return _collect(records(), label, strict, row_word="record")
+
+
+_SOURCE_NAMES = {
+    "entity_list": "Entity List (EL) - Bureau of Industry and Security",
+    "meu": "Military End User (MEU) List - Bureau of Industry and Security",
+    "dpl": "Denied Persons List (DPL) - Bureau of Industry and Security",
+    "uvl": "Unverified List (UVL) - Bureau of Industry and Security",
+    "isn": "Nonproliferation Sanctions (ISN) - State Department",
+    "itar_debarred": "ITAR Debarred (DTC) - State Department",
+    "sdn": "Specially Designated Nationals (SDN) - Treasury Department",
+    "ssi": "Sectoral Sanctions Identifications List (SSI) - Treasury Department",
+    "plc": "Palestinian Legislative Council List (PLC) - Treasury Department",
+    "cmic": "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - "
+    "Treasury Department",
+    "capta": "Capta List (CAP) - Treasury Department",
+    "ns_mbs": "Non-SDN Menu-Based Sanctions List (NS-MBS List) - Treasury Department",
+    "fse": "Foreign Sanctions Evaders (FSE) - Treasury Department",
+}
+
+
+def csl_csv_text(entries: Iterable[ListEntry]) -> str:
+    """Write entries as a trade.gov CSL CSV (29 columns, ``"; "``-joined multi-values).
+
+    The name is written as published (``published_name`` when set); countries go to
+    ``nationalities``; fields the CSL has no column for (relations, notes) are not
+    written. Reading the text back with :func:`parse_csl_csv` gives the same ids,
+    sources, names and aliases.
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSL_COLUMNS)
+    for e in entries:
+        source = e.source_name if source_code(e.source_name or "") == e.source else (
+            _SOURCE_NAMES.get(e.source, e.source))
+        cells = {
+            "_id": e.id, "source": source,
+            "type": (e.entity_type or "").capitalize(),
+            "programs": "; ".join(e.programs), "name": e.published_name or e.name,
+            "addresses": "; ".join(e.addresses),
+            "federal_register_notice": e.federal_register_notice or "",
+            "start_date": e.start_date.isoformat() if e.start_date else "",
+            "license_requirement": e.license_requirement or "",
+            "license_policy": e.license_policy or "", "remarks": e.remarks or "",
+            "alt_names": "; ".join(e.aliases), "nationalities": "; ".join(e.countries),
+            "ids": "; ".join(e.identifiers),
+        }
+        writer.writerow([cells.get(c, "") for c in CSL_COLUMNS])
+    return out.getvalue()

@@ -307,6 +307,15 @@ class ScreeningList(BaseModel):
             old_list_id=self.list_id, new_list_id=other.list_id,
         )
 
+    def to_csl_csv(self) -> str:
+        """The entries as trade.gov CSL CSV text (:func:`exportscreen.lists.csl.csl_csv_text`).
+
+        Example: ``Path("mine.csv").write_text(lst.filter(["entity_list"]).to_csl_csv())``.
+        """
+        from .csl import csl_csv_text
+
+        return csl_csv_text(self.entries)
+
     def to_frame(self) -> pd.DataFrame:
         """One row per entry; multi-valued fields joined with ``"; "`` (as the CSL publishes)."""
         import pandas as pd
