@@ -294,9 +294,46 @@ def _rewrite_phrases(tokens: list[str], tables: _Tables) -> list[tuple[str, str]
                 i += size
                 break
         else:
-            out.append((tokens[i], ""))
+            out.append(_fuzzy_vocabulary(tokens[i]))
             i += 1
     return out
+
+
+_FUZZY_MIN_LENGTH = 7
+
+
+@lru_cache(maxsize=100_000)
+def _fuzzy_vocabulary(token: str) -> tuple[str, str]:
+    """A long word one typo away from a legal form or a generic word is read as that word
+    ("Aktiengeselschaft" -> "ag", "Technolgy" -> "technology"); anything else is kept."""
+    if len(token) < _FUZZY_MIN_LENGTH or token.isdigit():
+        return token, ""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    vocabulary = _fuzzy_table()
+    found = process.extractOne(
+        token, vocabulary.keys(), scorer=OSA.distance, score_cutoff=1
+    )
+    if found is None:
+        return token, ""
+    compare, cls = vocabulary[found[0]]
+    if len(compare) != 1:
+        return token, ""
+    return compare[0], cls
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_table() -> dict[str, tuple[tuple[str, ...], str]]:
+    tables = _tables()
+    vocabulary: dict[str, tuple[tuple[str, ...], str]] = {}
+    for key, value in sorted(tables.phrases.items()):
+        if len(key) == 1 and len(key[0]) >= _FUZZY_MIN_LENGTH:
+            vocabulary[key[0]] = value
+    for word, cls in sorted(tables.word_class.items()):
+        if cls == "generic" and len(word) >= _FUZZY_MIN_LENGTH:
+            vocabulary.setdefault(word, ((word,), ""))
+    return vocabulary
 
 
 def _complete_truncated_legal(
