@@ -47,7 +47,9 @@ class Table:
         """Row as a person finds it: header is row 1 in a file; 0-based position in a frame."""
         return position + 2 if self.from_file else position
 
-    def error(self, message: str, position: int | None = None, column: str | None = None) -> InputError:
+    def error(
+        self, message: str, position: int | None = None, column: str | None = None
+    ) -> InputError:
         row = None if position is None else self.row_number(position)
         if not self.from_file and row is not None:
             message = f"{message} (0-based position in the DataFrame)"
@@ -58,8 +60,9 @@ class Table:
         present = set(self.frame.columns)
         for column in columns:
             if column not in present:
+                found = ", ".join(map(str, self.frame.columns)) or "none"
                 raise InputError(
-                    f"missing required column (columns found: {', '.join(map(str, self.frame.columns)) or 'none'})",
+                    f"missing required column (columns found: {found})",
                     file=self.label,
                     row=1 if self.from_file else None,
                     column=column,
@@ -186,7 +189,8 @@ def parse_date(text: str, table: Table, position: int, column: str) -> _dt.date 
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
-        raise table.error(f"not a date in the form YYYY-MM-DD: {text!r}", position, column) from None
+        message = f"not a date in the form YYYY-MM-DD: {text!r}"
+        raise table.error(message, position, column) from None
 
 
 def to_jsonable(value: Any) -> Any:
