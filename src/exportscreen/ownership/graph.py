@@ -89,6 +89,8 @@ def parse_percent(text: str) -> tuple[int, int, bool]:
         raise ValueError(f"not a number: {text!r}") from None
     if not value.is_finite():
         raise ValueError(f"not a finite number: {text!r}")
+    if value < 0 or value > 100:
+        raise ValueError(f"percent {t} is outside 0-100")
     lo = value.quantize(_QUANTUM, rounding=ROUND_FLOOR)
     hi = value.quantize(_QUANTUM, rounding=ROUND_CEILING)
     return int(lo.scaleb(9)), int(hi.scaleb(9)), lo != value
