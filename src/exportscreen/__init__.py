@@ -47,7 +47,14 @@ _LAZY: dict[str, str] = {
     "compare_names": "exportscreen.names",
     "normalize_name": "exportscreen.names",
     # rare earth
+    "BomCheckReport": "exportscreen.rareearth",
+    "RulePack": "exportscreen.rareearth",
+    "Trigger": "exportscreen.rareearth",
+    "Verdict": "exportscreen.rareearth",
     "check_bom": "exportscreen.rareearth",
+    "check_bom_report": "exportscreen.rareearth",
+    "load_bom": "exportscreen.rareearth",
+    "load_rule_pack": "exportscreen.rareearth",
     # screening
     "screen_suppliers": "exportscreen.screening",
     "screen": "exportscreen.screening",
@@ -107,7 +114,16 @@ if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
         list_rules,
         load_listed_csv,
     )
-    from .rareearth import check_bom
+    from .rareearth import (
+        BomCheckReport,
+        RulePack,
+        Trigger,
+        Verdict,
+        check_bom,
+        check_bom_report,
+        load_bom,
+        load_rule_pack,
+    )
     from .decisions import Decision, DecisionBook, load_decisions
     from .screening import (
         AffiliateLink,

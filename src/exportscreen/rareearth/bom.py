@@ -1,0 +1,409 @@
+"""Bills of materials: loading, validating and holding a BOM as columnar arrays.
+
+A BOM (DESIGN.md "BOM CSV") is a table of lines; each product is a tree of lines
+linked by ``parent_id`` with exactly one top line (empty ``parent_id``). Shipment
+facts (``export_from``, ``destination``, ``ship_date``, ``end_use``,
+``end_user_listed``) are read from the product's top line; other lines may repeat
+them only with the same value.
+
+Validation raises :class:`~exportscreen.errors.InputError` naming file, row and
+column: negative or non-numeric ``value``, unknown ``category``, unknown element
+symbol or bad weight in ``elements``, bad ISO-2 code, bad ``yes|no`` value, bad
+date, duplicate ``line_id`` in a product, unknown parent, two top lines, parent
+cycles. An empty ``value`` or ``origin`` is *unknown*, not zero: the checker turns
+it into an interval.
+
+>>> import pandas as pd
+>>> bom = load_bom(pd.DataFrame({"product_id": ["P1", "P1"], "line_id": ["L1", "L2"],
+...     "parent_id": ["", "L1"], "category": ["magnet", "metal"], "value": ["100", "0.1"],
+...     "elements": ["Nd:30;Dy:1", "Dy"], "origin": ["JP", "CN"]}))
+>>> bom.n_lines, bom.n_products, int(bom.parent[1])
+(2, 1, 0)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._io import Table, has_undecodable, read_table
+from .pack import CATEGORIES, ELEMENT_SYMBOLS, RARE_EARTHS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "END_USES",
+    "REQUIRED_COLUMNS",
+    "Bom",
+    "Composition",
+    "element_bit",
+    "load_bom",
+]
+
+REQUIRED_COLUMNS = ("product_id", "line_id", "category", "value")
+SHIPMENT_COLUMNS = ("export_from", "destination", "ship_date", "end_use", "end_user_listed")
+END_USES = ("civil", "military", "wmd", "advanced_semiconductor", "military_ai", "humanitarian")
+
+_SYMBOLS = frozenset(ELEMENT_SYMBOLS)
+_SYMBOL_BY_FOLD = {s.casefold(): s for s in ELEMENT_SYMBOLS}
+# Elements the rules look at get a bit in a 64-bit mask (rare earths, the alloy partners and
+# the NdFeB/SmCo markers); other valid symbols are accepted and kept in the composition only.
+_TRACKED = (*RARE_EARTHS, "B", "Co", "Fe", "Ni", "Al", "Mg", "Cu")
+_BIT = {s: 1 << i for i, s in enumerate(_TRACKED)}
+REE_MASK = sum(_BIT[s] for s in RARE_EARTHS)
+
+_NUMBER = r"\s*(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*"
+_ISO2 = re.compile(r"[A-Za-z]{2}")
+
+
+def element_bit(symbol: str) -> int:
+    """Bit of *symbol* in the composition masks (0 for untracked elements)."""
+    return _BIT.get(symbol, 0)
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Parsed ``elements`` cell: symbol -> weight percent (``None`` = present, weight unknown)."""
+
+    weights: dict[str, Decimal | None]
+    mask: int
+
+    def weight(self, symbol: str) -> Decimal | None:
+        return self.weights.get(symbol)
+
+
+@dataclass
+class Bom:
+    """A validated BOM as arrays, one entry per line (in input order)."""
+
+    table: Table
+    product: np.ndarray  # object: product_id per line
+    line_id: np.ndarray  # object
+    parent: np.ndarray  # int64, -1 on a top line
+    root: np.ndarray  # int64, index of the product's top line
+    depth: np.ndarray  # int64, 0 on a top line
+    category: np.ndarray  # int16 index into CATEGORIES
+    value_text: np.ndarray  # object, stripped; "" = unknown
+    composition_index: np.ndarray  # int64 into compositions; -1 = no elements given
+    compositions: list[Composition]
+    own_mask: np.ndarray  # int64
+    subtree_mask: np.ndarray  # int64: own | all descendants
+    subtree_known: np.ndarray  # bool: some line in the subtree lists elements
+    origin: np.ndarray  # object ISO-2 or "" (origin, else made_in)
+    made_in: np.ndarray  # object ISO-2 or "" (made_in, else origin)
+    cn_technology: np.ndarray  # int8: 1 yes, 0 no, -1 unknown
+    description: np.ndarray  # object
+    tops: np.ndarray  # int64: top line index per product, products sorted by id
+    product_ids: list[str]
+    shipment: dict[str, list[Any]] = field(default_factory=dict)
+
+    @property
+    def n_lines(self) -> int:
+        return len(self.line_id)
+
+    @property
+    def n_products(self) -> int:
+        return len(self.tops)
+
+    def row(self, index: int) -> int:
+        return self.table.row_number(index)
+
+    def value(self, index: int) -> Decimal | None:
+        text = self.value_text[index]
+        return Decimal(text) if text else None
+
+    def composition(self, index: int) -> Composition | None:
+        ci = int(self.composition_index[index])
+        return self.compositions[ci] if ci >= 0 else None
+
+
+def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    return frame[name].to_numpy(dtype=object)
+
+
+def _first(mask: np.ndarray) -> int | None:
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if len(hits) else None
+
+
+def _strip(values: np.ndarray) -> np.ndarray:
+    import pandas as pd
+
+    return pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object)
+
+
+def _parse_elements(text: str) -> Composition:
+    """Parse ``Nd:13.5;Dy:0.36`` (weight optional); raises ValueError with the reason."""
+    weights: dict[str, Decimal | None] = {}
+    for raw in text.split(";"):
+        token = raw.strip()
+        if not token:
+            continue
+        symbol, sep, weight_text = token.partition(":")
+        symbol = symbol.strip()
+        if symbol not in _SYMBOLS:
+            hint = _SYMBOL_BY_FOLD.get(symbol.casefold())
+            raise ValueError(f"unknown element symbol {symbol!r}"
+                             + (f" (did you mean {hint!r}?)" if hint else ""))
+        if symbol in weights:
+            raise ValueError(f"element {symbol} is listed twice")
+        weight: Decimal | None = None
+        if sep:
+            weight_text = weight_text.strip()
+            if not re.fullmatch(_NUMBER, weight_text):
+                raise ValueError(f"weight of {symbol} is not a number in 0..100: {weight_text!r}")
+            weight = Decimal(weight_text)
+            if weight > 100:
+                raise ValueError(f"weight of {symbol} is above 100 %: {weight_text}")
+        weights[symbol] = weight
+    total = sum((w for w in weights.values() if w is not None), Decimal(0))
+    if total > 100:
+        raise ValueError(f"weights add up to {total} %, more than 100 %")
+    mask = 0
+    for symbol, weight in weights.items():
+        if weight is None or weight > 0:  # an explicit 0 % says the element is absent
+            mask |= _BIT.get(symbol, 0)
+    return Composition(weights, mask)
+
+
+def _pointer_jump(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Root and depth of every line; a line whose chain never ends has root -1."""
+    n = len(parent)
+    idx = np.arange(n, dtype=np.int64)
+    anc = np.where(parent < 0, idx, parent)
+    dist = (parent >= 0).astype(np.int64)
+    for _ in range(max(1, int(n).bit_length()) + 1):
+        new_anc = anc[anc]
+        dist = dist + dist[anc]
+        if np.array_equal(new_anc, anc):
+            break
+        anc = new_anc
+    rooted = parent[anc] < 0
+    return np.where(rooted, anc, -1), np.where(rooted, dist, -1)
+
+
+def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
+    """Read and validate a BOM from a CSV/TSV/Excel file or a DataFrame (see module doc)."""
+    if isinstance(source, Bom):
+        return source
+    import pandas as pd
+
+    table = read_table(source, required=REQUIRED_COLUMNS)
+    frame = table.frame
+    n = len(frame)
+
+    for name in frame.columns:
+        if frame[name].dtype == object or str(frame[name].dtype) == "str":
+            bad = _first(frame[name].map(has_undecodable).to_numpy(dtype=bool)) if n else None
+            if bad is not None:
+                raise table.error("the cell holds bytes that are not valid UTF-8", bad, name)
+
+    product = _strip(_col(frame, "product_id"))
+    line_id = _strip(_col(frame, "line_id"))
+    parent_id = _strip(_col(frame, "parent_id"))
+    for name, values in (("product_id", product), ("line_id", line_id)):
+        bad = _first(values == "")
+        if bad is not None:
+            raise table.error(f"{name} is empty", bad, name)
+
+    # category
+    category_text = _strip(_col(frame, "category"))
+    codes = pd.Categorical(category_text, categories=list(CATEGORIES)).codes.astype(np.int16)
+    bad = _first(codes < 0)
+    if bad is not None:
+        raise table.error(f"unknown category {category_text[bad]!r} (expected one of: "
+                          f"{', '.join(CATEGORIES)})", bad, "category")
+
+    # value: empty = unknown, else a non-negative plain decimal
+    value_text = _strip(_col(frame, "value"))
+    matched = pd.Series(value_text, dtype=object).str.fullmatch(_NUMBER)
+    ok = matched.to_numpy(dtype=bool) | (value_text == "")
+    bad = _first(~ok)
+    if bad is not None:
+        text = value_text[bad]
+        try:
+            number = Decimal(text)
+            reason = (f"negative value {text!r}" if number < 0 else
+                      f"not a plain decimal number: {text!r}")
+        except InvalidOperation:
+            reason = f"not a number: {text!r}"
+        raise table.error(reason, bad, "value")
+
+    # elements: parse each distinct cell once
+    elements_text = _strip(_col(frame, "elements"))
+    uniques, inverse = np.unique(elements_text.astype(str), return_inverse=True)
+    compositions: list[Composition] = []
+    comp_of_unique = np.full(len(uniques), -1, dtype=np.int64)
+    for i, text in enumerate(uniques):
+        if not text:
+            continue
+        try:
+            comp = _parse_elements(text)
+        except ValueError as exc:
+            raise table.error(str(exc), _first(elements_text == text), "elements") from None
+        comp_of_unique[i] = len(compositions)
+        compositions.append(comp)
+    composition_index = comp_of_unique[inverse.reshape(-1)] if n else np.zeros(0, np.int64)
+    mask_of_comp = np.array([c.mask for c in compositions] + [0], dtype=np.int64)
+    own_mask = mask_of_comp[composition_index]  # -1 picks the trailing 0
+    own_known = composition_index >= 0
+
+    origin_raw = _iso2(table, _strip(_col(frame, "origin")), "origin")
+    made_in_raw = _iso2(table, _strip(_col(frame, "made_in")), "made_in")
+    origin = np.where(origin_raw != "", origin_raw, made_in_raw)
+    made_in = np.where(made_in_raw != "", made_in_raw, origin_raw)
+    cn_tech_text = _strip(_col(frame, "cn_technology"))
+    cn_technology = _choice(table, cn_tech_text, "cn_technology",
+                            {"yes": 1, "no": 0, "unknown": -1, "": -1}).astype(np.int8)
+
+    # structure: unique keys, parents in the same product, one top line, no cycles
+    keys = pd.Index(pd.Series(product, dtype=object) + "\x1f" + pd.Series(line_id, dtype=object))
+    dup = keys.duplicated()
+    bad = _first(np.asarray(dup))
+    if bad is not None:
+        raise table.error(f"line_id {line_id[bad]!r} appears twice in product {product[bad]!r}",
+                          bad, "line_id")
+    has_parent = parent_id != ""
+    parent_keys = pd.Series(product, dtype=object) + "\x1f" + pd.Series(parent_id, dtype=object)
+    parent = keys.get_indexer(parent_keys).astype(np.int64)
+    bad = _first(has_parent & (parent < 0))
+    if bad is not None:
+        raise table.error(f"unknown parent {parent_id[bad]!r}: no line with that line_id in "
+                          f"product {product[bad]!r}", bad, "parent_id")
+    parent[~has_parent] = -1
+    bad = _first(parent == np.arange(n))
+    if bad is not None:
+        raise table.error(f"line {line_id[bad]!r} is its own parent", bad, "parent_id")
+
+    product_codes, product_uniques = pd.factorize(pd.Series(product, dtype=object), sort=True)
+    product_codes = np.asarray(product_codes, dtype=np.int64)
+    n_products = len(product_uniques)
+    top_lines = np.flatnonzero(~has_parent)
+    counts = np.bincount(product_codes[top_lines], minlength=n_products)
+    if n_products and (counts > 1).any():
+        seen: set[int] = set()
+        for i in top_lines:
+            code = int(product_codes[i])
+            if code in seen:
+                raise table.error(f"product {product[i]!r} has a second top line (empty parent_id);"
+                                  " a product has exactly one", int(i), "parent_id")
+            seen.add(code)
+    root, depth = _pointer_jump(parent)
+    bad = _first(root < 0)
+    if bad is not None:
+        raise table.error(_cycle_message(parent, line_id, bad), bad, "parent_id")
+    tops = np.full(n_products, -1, dtype=np.int64)
+    tops[product_codes[top_lines]] = top_lines
+
+    # composition of each subtree: OR the masks upward, deepest level first
+    subtree_mask = own_mask.copy()
+    known = own_known.astype(np.int8)
+    if n:
+        order = np.argsort(-depth, kind="stable")
+        sorted_depth = depth[order]
+        bounds = np.flatnonzero(np.diff(sorted_depth)) + 1
+        for chunk in np.split(order, bounds):
+            if depth[chunk[0]] == 0:
+                break
+            np.bitwise_or.at(subtree_mask, parent[chunk], subtree_mask[chunk])
+            np.maximum.at(known, parent[chunk], known[chunk])
+
+    shipment = _shipment(table, frame, tops, root, n_products)
+
+    return Bom(
+        table=table, product=product, line_id=line_id, parent=parent, root=root, depth=depth,
+        category=codes, value_text=value_text, composition_index=composition_index,
+        compositions=compositions, own_mask=own_mask, subtree_mask=subtree_mask,
+        subtree_known=known.astype(bool), origin=origin, made_in=made_in,
+        cn_technology=cn_technology, description=_strip(_col(frame, "description")),
+        tops=tops, product_ids=[str(p) for p in product_uniques], shipment=shipment,
+    )
+
+
+def _iso2(table: Table, values: np.ndarray, column: str) -> np.ndarray:
+    import pandas as pd
+
+    series = pd.Series(values, dtype=object)
+    ok = (series == "") | series.str.fullmatch(_ISO2.pattern)
+    bad = _first(~ok.to_numpy(dtype=bool))
+    if bad is not None:
+        raise table.error(f"not an ISO 3166 alpha-2 country code: {values[bad]!r}", bad, column)
+    return series.str.upper().to_numpy(dtype=object)
+
+
+def _choice(table: Table, values: np.ndarray, column: str, allowed: dict[str, Any]) -> np.ndarray:
+    import pandas as pd
+
+    series = pd.Series(values, dtype=object)
+    folded = series.str.lower()
+    mapped = folded.map(allowed)
+    bad = _first(mapped.isna().to_numpy(dtype=bool))
+    if bad is not None:
+        names = "|".join(k for k in allowed if k)
+        raise table.error(f"expected {names} (or empty), found {values[bad]!r}", bad, column)
+    return mapped.to_numpy()
+
+
+def _cycle_message(parent: np.ndarray, line_id: np.ndarray, start: int) -> str:
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    node = start
+    while node >= 0 and node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = int(parent[node])
+    cycle = path[seen[node]:] if node >= 0 else path
+    names = " > ".join(str(line_id[i]) for i in [*cycle, cycle[0]])
+    return f"parent cycle: {names} (a product's lines must form a tree with one top line)"
+
+
+def _shipment(table: Table, frame: pd.DataFrame, tops: np.ndarray, root: np.ndarray,
+              n_products: int) -> dict[str, list[Any]]:
+    """Shipment facts per product from its top line; other lines may only repeat them."""
+    out: dict[str, list[Any]] = {}
+    for column in SHIPMENT_COLUMNS:
+        values = _strip(_col(frame, column))
+        if column in ("export_from", "destination"):
+            values = _iso2(table, values, column)
+        elif column == "end_use":
+            values = _choice(table, values, column, {**{u: u for u in END_USES}, "": ""})
+        elif column == "end_user_listed":
+            values = _choice(table, values, column, {"yes": "yes", "no": "no", "": ""})
+        if len(values):
+            top_value = values[root]
+            bad = _first((values != "") & (values != top_value))
+            if bad is not None:
+                raise table.error(
+                    f"{column} {values[bad]!r} differs from the product's top line "
+                    f"({top_value[bad]!r}); shipment facts belong on the top line", bad, column)
+        per_product = values[tops] if n_products else values[:0]
+        if column == "ship_date":
+            parsed: dict[str, _dt.date | None] = {"": None}
+            for text in sorted(set(per_product.tolist()) - {""}):
+                try:
+                    parsed[text] = _dt.date.fromisoformat(text)
+                except ValueError:
+                    raise table.error(f"not a date in the form YYYY-MM-DD: {text!r}",
+                                      _first(values == text), column) from None
+            out[column] = [parsed[t] for t in per_product.tolist()]
+        elif column == "end_user_listed":
+            out[column] = [None if v == "" else v == "yes" for v in per_product.tolist()]
+        else:
+            out[column] = [str(v) for v in per_product.tolist()]
+    return out
+
+
+def bom_columns() -> Sequence[str]:
+    """All columns of the BOM contract, required ones first."""
+    return (*REQUIRED_COLUMNS, "parent_id", "description", "elements", "origin", "made_in",
+            "cn_technology", *SHIPMENT_COLUMNS)

@@ -1,0 +1,64 @@
+"""Implementation of ``exportscreen rare-earth`` (the parser lives in commands/rare_earth.py)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+
+from ..errors import InputError
+
+__all__ = ["run_rare_earth"]
+
+CSV_COLUMNS = ("product_id", "status", "date", "regime", "control_codes", "trigger_lines",
+               "in_force", "ratio", "ratio_min", "ratio_max", "headroom", "licensing_outlook",
+               "reasons", "notices")
+TABLE_COLUMNS = ("product_id", "status", "control_codes", "trigger_lines", "ratio", "headroom",
+                 "licensing_outlook")
+
+
+def render(report: object, fmt: str) -> str:
+    from .._io import dump_json
+    from ..report.table import format_table
+    from .models import BomCheckReport
+
+    assert isinstance(report, BomCheckReport)
+    if fmt == "json":
+        return dump_json(report.to_dict())
+    rows = report.rows()
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue()
+    return format_table(rows, TABLE_COLUMNS, empty="(no products)")
+
+
+def run_rare_earth(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .checker import check_bom_report
+
+    date = None
+    if args.date:
+        try:
+            date = dt.date.fromisoformat(args.date)
+        except ValueError:
+            raise InputError(f"--date is not a date in the form YYYY-MM-DD: {args.date!r}") from None
+    report = check_bom_report(args.bom, date=date, pack=args.pack)
+    for notice in report.notices:
+        print(f"exportscreen: notice: {notice}", file=sys.stderr)
+    text = render(report, args.format)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    counts: dict[str, int] = {}
+    for verdict in report.verdicts:
+        counts[verdict.status] = counts.get(verdict.status, 0) + 1
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no products"
+    print(f"exportscreen: {len(report.verdicts)} products: {summary}", file=sys.stderr)
+    return 0

@@ -1,0 +1,355 @@
+"""The rule pack: China's rare-earth export controls as versioned, cited data.
+
+Every legal parameter the checker uses (which elements and forms each control
+lists, control codes, effective dates, suspension windows, the 0.1 % threshold,
+the FAQ scope rulings, licensing policy) lives in a JSON file under
+``rareearth/packs/``, each with a citation and a reliability tag (``T`` text,
+``S`` secondary, ``U`` unverified; see ``reliability_legend``). Nothing legal is
+hard-coded in the checker.
+
+A user's pack file either replaces the built-in pack (a complete pack) or
+extends it: ``{"extends": "default", ...}`` with only the keys to change.
+Suspension windows are merged by ``id``; other top-level keys replace the
+built-in value, and ``policies``-like dictionaries (``export_from_china``,
+``foreign_export``) are merged one level deep. Example, recording an extension of
+the No. 70 suspension::
+
+    {"extends": "default", "version": "2027-01-local",
+     "suspensions": [{"id": "no70", "end": "2027-01-10", "after_end": "unknown",
+                      "citation": "our counsel's memo of 2026-11-12", "reliability": "S"}]}
+
+>>> pack = load_rule_pack()
+>>> pack.pack_id, pack.suspensions[0].end.isoformat()
+('mofcom-rare-earth', '2026-11-10')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import InputError
+
+__all__ = [
+    "CATEGORIES",
+    "ELEMENT_SYMBOLS",
+    "RARE_EARTHS",
+    "RulePack",
+    "default_pack_path",
+    "load_rule_pack",
+]
+
+PACK_DIR = Path(__file__).with_name("packs")
+DEFAULT_PACK = "mofcom-2025.json"
+
+#: BOM ``category`` values (DESIGN.md, BOM CSV contract).
+CATEGORIES: tuple[str, ...] = (
+    "metal", "alloy", "oxide", "compound", "target", "magnet", "magnet_part", "rotor_stator",
+    "motor", "sensor", "phosphor", "catalyst", "consumer_good", "component", "assembly",
+    "finished_product", "other",
+)
+
+Reliability = Literal["T", "S", "U"]
+Outcome = Literal["needs_review", "license_required", "not_required"]
+
+
+def _load_elements() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = json.loads((PACK_DIR / "elements.json").read_text(encoding="utf-8"))
+    return tuple(data["symbols"]), tuple(data["rare_earths"])
+
+
+ELEMENT_SYMBOLS, RARE_EARTHS = _load_elements()
+_SYMBOLS = frozenset(ELEMENT_SYMBOLS)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _check_symbols(values: list[str]) -> list[str]:
+    for value in values:
+        if value not in _SYMBOLS:
+            raise ValueError(f"unknown element symbol {value!r}")
+    return values
+
+
+class Cited(_Model):
+    citation: str
+    reliability: Reliability
+
+
+class Announcement(Cited):
+    title: str
+    scope: Literal["export_from_china", "foreign_export", "suspension", "technology"]
+    issued: _dt.date
+
+
+class Suspension(Cited):
+    """A window in which the listed announcements are not implemented.
+
+    ``after_end``: ``unknown`` when nothing is known after ``end`` (the checker then
+    treats the controls as in force again and says so in a notice), ``revived``
+    when the controls are known to apply again.
+    """
+
+    id: str
+    announcement: str
+    applies_to: list[str]
+    start: _dt.date
+    end: _dt.date
+    end_inclusive: bool = True
+    after_end: Literal["unknown", "revived"] = "unknown"
+    note: str = ""
+
+    def covers(self, day: _dt.date) -> bool:
+        return self.start <= day and (day <= self.end if self.end_inclusive else day < self.end)
+
+    def lapsed_unknown(self, day: _dt.date) -> bool:
+        """True when *day* is after the window and the pack knows nothing later."""
+        return self.after_end == "unknown" and not self.covers(day) and day > self.end
+
+
+class Form(Cited):
+    control_code: str
+    partners: list[str] | None = None
+    family: Literal["SmCo", "NdFeB", "any"] | None = None
+    trace_rule: bool = False
+
+    _v = field_validator("partners")(lambda cls, v: v if v is None else _check_symbols(v))
+
+
+FormName = Literal["metal", "alloy", "target", "magnet", "oxide", "compound", "phosphor"]
+
+
+class ElementControl(_Model):
+    """One element's entry in an export-from-China announcement (No. 18, No. 57)."""
+
+    announcement: str
+    element: str
+    control_code: str
+    code_reliability: Reliability
+    effective: _dt.date
+    forms: dict[FormName, Form]
+    note: str = ""
+
+    _v = field_validator("element")(lambda cls, v: _check_symbols([v])[0])
+
+
+class FaqRuling(Cited):
+    category: str
+    outcome: Literal["not_controlled", "controlled"]
+    announcements: list[str]
+
+
+class TraceRule(Cited):
+    elements: list[str]
+    max_total_wt_pct: Decimal
+    outcome: Outcome
+
+
+class ExportFromChina(_Model):
+    controls: list[ElementControl]
+    faq_rulings: list[FaqRuling]
+    unruled_container_outcome: Outcome
+    unruled_container_reason: str
+    trace_rule: TraceRule | None = None
+    unnamed_alloy_outcome: Outcome
+    general_licence_note: str = ""
+
+
+class Limb(Cited):
+    title: str
+    control_code: str
+    effective: _dt.date
+    threshold: Decimal | None = None
+    comparator: Literal[">=", ">"] = ">="
+
+
+class PartIItem(_Model):
+    name: str
+    category: Literal["metal", "alloy", "oxide"]
+    elements: list[str]
+
+    _v = field_validator("elements")(lambda cls, v: _check_symbols(v))
+
+
+class PartII(Cited):
+    categories: list[str]
+    elements: list[str]
+
+
+class PartIIAssemblies(Cited):
+    categories: list[str]
+    outcome: Literal["needs_review", "include", "exclude"]
+
+
+class Humanitarian(Cited):
+    outcome: Literal["not_required", "license_required"]
+
+
+class ForeignExport(_Model):
+    announcement: str
+    limbs: dict[Literal["1", "2", "3"], Limb]
+    part_i: list[PartIItem]
+    part_i_citation: str
+    part_i_reliability: Reliability
+    part_ii: PartII
+    part_ii_assemblies: PartIIAssemblies
+    aggregation: Literal["sum", "max"]
+    aggregation_citation: str
+    aggregation_reliability: Reliability
+    limb2_requires_chinese_rare_earths: bool
+    limb2_citation: str
+    limb2_reliability: Reliability
+    humanitarian: Humanitarian
+
+
+class OutlookRule(Cited):
+    outlook: str
+    end_uses: list[str] | None = None
+    end_user_listed: bool | None = None
+    destinations: list[str] | None = None
+    announcements: list[str] | None = None
+    effective: _dt.date | None = None
+
+
+class RulePack(_Model):
+    """A complete, validated rule pack (see the module docstring)."""
+
+    pack_id: str
+    version: str
+    title: str
+    information_until: _dt.date = Field(
+        description="the last date the pack's information covers; later events are unknown"
+    )
+    research: str = ""
+    reliability_legend: dict[str, str] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict)
+    announcements: dict[str, Announcement]
+    suspensions: list[Suspension]
+    export_from_china: ExportFromChina
+    foreign_export: ForeignExport
+    licensing_outlook: list[OutlookRule]
+    source_path: str | None = None
+
+    def suspension_at(self, announcement: str, day: _dt.date) -> Suspension | None:
+        """The suspension window covering *announcement* on *day*, if any."""
+        for window in self.suspensions:
+            if announcement in window.applies_to and window.covers(day):
+                return window
+        return None
+
+    def lapsed_suspensions(self, announcement: str, day: _dt.date) -> list[Suspension]:
+        return [
+            w for w in self.suspensions if announcement in w.applies_to and w.lapsed_unknown(day)
+        ]
+
+
+def default_pack_path() -> Path:
+    """Path of the built-in pack, to copy and edit."""
+    return PACK_DIR / DEFAULT_PACK
+
+
+@lru_cache(maxsize=4)
+def _builtin_raw() -> str:
+    return default_pack_path().read_text(encoding="utf-8")
+
+
+def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in overlay.items():
+        if key == "extends":
+            continue
+        if key == "suspensions" and isinstance(value, list):
+            by_id = {w["id"]: dict(w) for w in base.get("suspensions", [])}
+            for window in value:
+                if not isinstance(window, dict) or "id" not in window:
+                    raise ValueError("each suspension in an extending pack needs an 'id'")
+                by_id[window["id"]] = {**by_id.get(window["id"], {}), **window}
+            merged[key] = list(by_id.values())
+        elif key in {"export_from_china", "foreign_export", "announcements", "sources"} and (
+            isinstance(value, dict) and isinstance(base.get(key), dict)
+        ):
+            merged[key] = {**base[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_rule_pack(source: str | Path | dict[str, Any] | RulePack | None = None) -> RulePack:
+    """Load and validate a rule pack: the built-in one (``None`` or ``"default"``), a JSON
+    file path, or a dictionary. A pack with ``"extends": "default"`` is merged onto the
+    built-in pack. Raises :class:`InputError` naming the file and the offending key.
+    """
+    if isinstance(source, RulePack):
+        return source
+    label = "<built-in pack>"
+    if source is None or source == "default":
+        raw: Any = json.loads(_builtin_raw())
+        label = str(default_pack_path())
+    elif isinstance(source, dict):
+        raw = source
+        label = "<pack dict>"
+    else:
+        path = Path(source)
+        label = str(path)
+        if not path.is_file():
+            raise InputError("rule pack file not found", file=label)
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"rule pack is not valid JSON: {exc}", file=label) from None
+    if not isinstance(raw, dict):
+        raise InputError("a rule pack must be a JSON object", file=label)
+    try:
+        if raw.get("extends") is not None:
+            if raw["extends"] != "default":
+                raise ValueError("'extends' must be \"default\"")
+            raw = _merge(json.loads(_builtin_raw()), raw)
+        pack = RulePack.model_validate({**raw, "source_path": label})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"invalid rule pack: {first['msg']}", file=label, column=where) from None
+    except ValueError as exc:
+        raise InputError(f"invalid rule pack: {exc}", file=label) from None
+    _check_references(pack, label)
+    return pack
+
+
+def _check_references(pack: RulePack, label: str) -> None:
+    known = set(pack.announcements)
+    for window in pack.suspensions:
+        for ann in [window.announcement, *window.applies_to]:
+            if ann not in known:
+                raise InputError(f"suspension {window.id!r} names unknown announcement {ann!r}",
+                                 file=label, column="suspensions")
+        if window.end < window.start:
+            raise InputError(f"suspension {window.id!r} ends before it starts", file=label,
+                             column="suspensions")
+    for control in pack.export_from_china.controls:
+        if control.announcement not in known:
+            raise InputError(f"control {control.control_code} names unknown announcement "
+                             f"{control.announcement!r}", file=label, column="export_from_china")
+    for ruling in pack.export_from_china.faq_rulings:
+        if ruling.category not in CATEGORIES:
+            raise InputError(f"FAQ ruling for unknown category {ruling.category!r}", file=label,
+                             column="export_from_china.faq_rulings")
+    for cat in [*pack.foreign_export.part_ii.categories,
+                *pack.foreign_export.part_ii_assemblies.categories]:
+        if cat not in CATEGORIES:
+            raise InputError(f"unknown category {cat!r}", file=label, column="foreign_export")
+    if pack.foreign_export.announcement not in known:
+        raise InputError("foreign_export names an unknown announcement", file=label,
+                         column="foreign_export.announcement")
+    if pack.foreign_export.limbs.keys() != {"1", "2", "3"}:
+        raise InputError("foreign_export.limbs needs limbs '1', '2' and '3'", file=label,
+                         column="foreign_export.limbs")
+    if pack.foreign_export.limbs["1"].threshold is None:
+        raise InputError("limb 1 needs a threshold", file=label, column="foreign_export.limbs.1")
