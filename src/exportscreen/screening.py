@@ -998,8 +998,10 @@ def screen(
             fields["country"] = country
         if cols["id"]:
             fields["id"] = sid
+        s_hash = supplier_hash(fields)  # of the raw bytes, undecodable ones included
+        if bad_columns[position]:
+            name, country, sid = (_SURROGATES.sub("\ufffd", t) for t in (name, country, sid))
         key = row_key(name, country, sid)
-        s_hash = supplier_hash(fields)
         row_number = table.row_number(position)
         if position in errors:
             results.append(RowResult(
