@@ -21,8 +21,9 @@ examples:
       --entities fixtures/entities.csv --out report.html
   exportscreen screen vendors.xlsx --name-column "Vendor Name" --country-column Land \\
       --out results.csv
-  exportscreen screen suppliers.csv --decisions decisions.csv --since last_week.json \\
-      --out this_week.json
+  exportscreen screen suppliers.csv --decisions-template decisions.csv --out week1.json
+  exportscreen screen suppliers.csv --decisions decisions.csv --since week1.json \\
+      --out week2.json
 
 --out picks the format from the extension: .csv (spreadsheet-safe), .json (full
 provenance, usable later with --since), .html (single-file report for analysts).
@@ -45,19 +46,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--list", dest="list_path", default="default",
         help="screening list: 'default' (cached update, else embedded snapshot) or a list file",
     )
-    parser.add_argument("--ownership", metavar="OWN.csv", help="ownership edges (owner_id,owned_id,...)")
+    parser.add_argument(
+        "--ownership", metavar="OWN.csv", help="ownership edges (owner_id,owned_id,...)"
+    )
     parser.add_argument("--entities", metavar="ENT.csv", help="entities of the ownership graph")
     parser.add_argument(
         "--rule", default="us-bis-affiliates",
         help="ownership rule preset (us-bis-affiliates, us-ofac, eu, eu-pre2024, uk); "
         "default us-bis-affiliates",
     )
-    parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="date (YYYY-MM-DD) for the rule")
+    parser.add_argument(
+        "--as-of", dest="as_of", metavar="DATE", help="date (YYYY-MM-DD) for the rule"
+    )
     parser.add_argument("--name-column", help="column holding the party name (default: detected)")
     parser.add_argument("--country-column", help="column holding the country (default: detected)")
     parser.add_argument("--id-column", help="column holding the supplier id (default: detected)")
     parser.add_argument(
         "--decisions", metavar="DECISIONS", help="analyst decisions file (.csv or .json)"
+    )
+    parser.add_argument(
+        "--decisions-template", metavar="FILE.csv",
+        help="also write a decisions CSV pre-filled with the open alerts, for the analyst",
     )
     parser.add_argument(
         "--since", metavar="PREVIOUS.json", help="previous run's JSON: report what changed"
