@@ -81,7 +81,7 @@ class CandidateIndex:
             self._exact[analysis.normalized].append(position)
 
     def candidates(
-        self, query: NameAnalysis, *, limit: int = 40, min_share: float = 0.3
+        self, query: NameAnalysis, *, limit: int = 24, min_share: float = 0.4
     ) -> list[int]:
         """Positions of the names worth scoring for *query*, best first, deterministic."""
         exact = self._exact.get(query.normalized, [])

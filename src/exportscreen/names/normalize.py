@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 __all__ = [
@@ -91,10 +91,17 @@ class NameAnalysis:
     def normalized(self) -> str:
         return " ".join(self.tokens)
 
-    @property
+    @cached_property
     def compact(self) -> str:
         """All tokens run together: catches joined and split words ("SiemensAG")."""
         return "".join(self.tokens)
+
+    @cached_property
+    def has_long_word(self) -> bool:
+        """Whether a distinctive word of three letters or more is present."""
+        return any(
+            c == "word" and len(t) >= 3 for t, c in zip(self.tokens, self.classes, strict=True)
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -312,9 +319,7 @@ def _fuzzy_vocabulary(token: str) -> tuple[str, str]:
     from rapidfuzz.distance import OSA
 
     vocabulary = _fuzzy_table()
-    found = process.extractOne(
-        token, vocabulary.keys(), scorer=OSA.distance, score_cutoff=1
-    )
+    found = process.extractOne(token, vocabulary.keys(), scorer=OSA.distance, score_cutoff=1)
     if found is None:
         return token, ""
     compare, cls = vocabulary[found[0]]

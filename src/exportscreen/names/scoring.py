@@ -217,7 +217,22 @@ def align(
     last_c = len(ct) - 1 if len(candidate.normalized) >= params.truncation_min_length else -1
     candidates: list[tuple[float, float, int, int]] = []
     for i, (a, ca) in enumerate(zip(qt, qc, strict=True)):
+        la = len(a)
         for j, (b, cb) in enumerate(zip(ct, cc, strict=True)):
+            if a == b:
+                candidates.append((-1.0, -(qw[i] + cw[j]), i, j))
+                continue
+            lb = len(b)
+            # fast exit: lengths too far apart for any typo budget, and no initial or cut-off
+            if (
+                la > 1
+                and lb > 1
+                and abs(la - lb) > 3
+                and max(la, lb) <= 20
+                and i != last_q
+                and j != last_c
+            ):
+                continue
             sim = token_similarity(
                 a, b, ca, cb, prefix_a=i == last_q, prefix_b=j == last_c, params=params
             )
@@ -387,12 +402,8 @@ def _compact_score(query: NameAnalysis, candidate: NameAnalysis, params: Scoring
     "GAZPROMBANK LTD"); only when the names have different numbers of words.
     """
     best = 0.0
-    for analysis in (query, candidate):
-        if not any(
-            c == "word" and len(t) >= 3
-            for t, c in zip(analysis.tokens, analysis.classes, strict=True)
-        ):
-            return 0.0  # run-together generic words prove nothing
+    if not (query.has_long_word and candidate.has_long_word):
+        return 0.0  # run-together generic words prove nothing
     for drop_legal in (False, True):
         qt = [
             t
