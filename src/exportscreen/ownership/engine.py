@@ -444,7 +444,30 @@ def _per_party(e: _Edges, n: int, seed_idx: np.ndarray, upper: bool, thr: int, s
                     active.add(v)
                     queue.append(v)
         parents[r] = parent
-        aggregates[r] = {v: (a[0], a[1]) for v, a in acc.items()}
+        # aggregates from every stake the party's holders have, whatever the visiting order
+        final: dict[int, list[int]] = {}
+        seen_edges: set[int] = set()
+        for u in active:
+            for k in range(indptr[u], indptr[u + 1]):
+                if kind[k] != OWNERSHIP:
+                    continue
+                v = dst[k]
+                a = final.setdefault(v, [0, 0, 0, 0])
+                for b in (group_edges[(v, jg[k])] if jg[k] >= 0 else [k]):
+                    if b in seen_edges:
+                        continue
+                    seen_edges.add(b)
+                    a[0] += w_v[b]
+                    a[1] += w_k[b]
+                    a[2] += lo_v[b]
+                    a[3] += lo_k[b]
+        result: dict[int, tuple[int, int]] = {}
+        for v, a in final.items():
+            pair = (a[0], a[1])
+            if upper:
+                pair = min(pair, (HUNDRED - int(tot_v[v]) + a[2], -int(tot_k[v]) + a[3]))
+            result[v] = pair
+        aggregates[r] = result
     return roots_of, parents, aggregates
 
 
@@ -634,9 +657,8 @@ def apply_affiliates_rule(
                     agg_lo_v[i], agg_lo_k[i] = lo_pair
             for r in sorted(roots_hi.get(i, ())):
                 hv_, hk_ = a_hi[r].get(i, (0, 0))
-                sv = HUNDRED - int(e.tot_v[i]) + int(agg_lo_v[i])
                 if (hv_, hk_) > (int(agg_hi_v[i]), int(agg_hi_k[i])):
-                    agg_hi_v[i], agg_hi_k[i] = min((hv_, hk_), (sv, -int(e.tot_k[i])))
+                    agg_hi_v[i], agg_hi_k[i] = hv_, hk_
             # one path: from the root with the shortest chain
             best_path: list[int] | None = None
             for r in best:
@@ -805,7 +827,8 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
     wanted[list(everything)] = True
     # contributions: ties into a finding from listed, covered or possibly covered owners
     sel = np.flatnonzero(wanted[e.dst] & (active_hi[e.src] | seeds[e.src]))
-    sel = sel[np.lexsort((e.src[sel], e.dst[sel]))]
+    sel = sel[np.lexsort((e.jg[sel], e.hi[sel], e.lo[sel], e.kind[sel], e.src[sel],
+                          e.dst[sel]))]
     contrib: dict[int, list[Contribution]] = defaultdict(list)
     rel_names = ("ownership", "control", "branch")
     for k, s, d in zip(sel.tolist(), e.src[sel].tolist(), e.dst[sel].tolist(), strict=True):

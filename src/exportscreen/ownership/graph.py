@@ -612,7 +612,7 @@ class OwnershipGraph:
         jcodes, juniques = factorize(np.array([str(v).strip() for v in column("joint_group")],
                                               dtype=object))
         jnames = [str(u) for u in juniques.tolist()]
-        kept = [s for s in jnames if s]
+        kept = sorted({s for s in jnames if s})
         new_code = {s: i for i, s in enumerate(kept)}
         remap = np.array([new_code.get(s, -1) for s in jnames] + [-1], np.int64)
         joint_group = remap[jcodes] if m else np.zeros(0, np.int32)
