@@ -398,7 +398,7 @@ def csl_csv_text(entries: Iterable[ListEntry]) -> str:
     sources, names and aliases.
     """
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # CRLF so a bare \r in a cell is quoted
     writer.writerow(CSL_COLUMNS)
     for e in entries:
         source = e.source_name if source_code(e.source_name or "") == e.source else (

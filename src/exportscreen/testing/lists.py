@@ -47,37 +47,52 @@ def _names(draw: st.DrawFn) -> str:
     return name
 
 
+_TEXT = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"))
+_ADDRESSES = ("Beijing, CN", "Moscow, RU", "Tehran, IR", "Kowloon, HK", "Minsk, BY")
+
+
 def list_entries(
     sources: tuple[str, ...] = SOURCES,
     ids: st.SearchStrategy[str] | None = None,
 ) -> st.SearchStrategy[ListEntry]:
     """Valid :class:`ListEntry` records: realistic company/person names (Latin, Han and
-    Cyrillic), aliases, ISO-2 countries, programs, licence terms and dates.
+    Cyrillic), aliases, ISO-2 countries consistent with the addresses, programs, licence
+    terms and dates.
 
     >>> from hypothesis import given
     >>> @given(list_entries())
     ... def test(entry): assert entry.name in entry.all_names
     """
     id_strategy = ids if ids is not None else st.integers(1, 10**6).map(str)
-    return st.builds(
-        ListEntry,
-        id=id_strategy,
-        source=st.sampled_from(sources),
-        source_name=st.just(""),
-        name=_names(),
-        aliases=st.lists(_names(), max_size=3).map(tuple),
-        entity_type=st.sampled_from([None, "entity", "individual", "vessel", "aircraft"]),
-        countries=st.lists(st.sampled_from(_COUNTRIES), max_size=2, unique=True).map(tuple),
-        addresses=st.lists(st.sampled_from(["Beijing, CN", "Moscow, RU", "Tehran, IR",
-                                            "Kowloon, HK"]), max_size=2).map(tuple),
-        programs=st.lists(st.sampled_from(["SDGT", "IRAN", "RUSSIA-EO14024", "NPWMD", "CMIC"]),
-                          max_size=2, unique=True).map(tuple),
-        license_requirement=st.sampled_from([None, "For all items subject to the EAR."]),
-        license_policy=st.sampled_from([None, "Presumption of denial.", "Case-by-case review."]),
-        federal_register_notice=st.sampled_from([None, "84 FR 22963 5/21/19"]),
-        start_date=st.one_of(st.none(), st.dates(_dt.date(1995, 1, 1), _dt.date(2026, 12, 31))),
-        remarks=st.one_of(st.none(), st.text(max_size=30)),
-    )
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ListEntry:
+        addresses = tuple(draw(st.lists(st.sampled_from(_ADDRESSES), max_size=2, unique=True)))
+        nationalities = draw(st.lists(st.sampled_from(_COUNTRIES), max_size=2, unique=True))
+        countries = dict.fromkeys([a.rsplit(", ", 1)[1] for a in addresses] + nationalities)
+        return ListEntry(
+            id=draw(id_strategy),
+            source=draw(st.sampled_from(sources)),
+            name=draw(_names()),
+            aliases=tuple(draw(st.lists(_names(), max_size=3))),
+            entity_type=draw(st.sampled_from([None, "entity", "individual", "vessel",
+                                              "aircraft"])),
+            countries=tuple(countries),
+            addresses=addresses,
+            programs=tuple(draw(st.lists(st.sampled_from(
+                ["SDGT", "IRAN", "RUSSIA-EO14024", "NPWMD", "CMIC-EO13959"]),
+                max_size=2, unique=True))),
+            license_requirement=draw(st.sampled_from([None, "For all items subject to the EAR."])),
+            license_policy=draw(st.sampled_from([None, "Presumption of denial.",
+                                                 "Case-by-case review."])),
+            federal_register_notice=draw(st.sampled_from([None, "84 FR 22963 5/21/19"])),
+            start_date=draw(st.one_of(st.none(), st.dates(_dt.date(1995, 1, 1),
+                                                          _dt.date(2026, 12, 31)))),
+            remarks=draw(st.one_of(st.none(), st.text(_TEXT, min_size=1, max_size=30).map(
+                lambda t: " ".join(t.split()) or "remark"))),
+        )
+
+    return build()
 
 
 @st.composite
