@@ -137,11 +137,11 @@ def _base_tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _transliterate(text)
     text = text.lower()
-    text = _LEET_RE.sub(lambda m: "".join(_LEET[c] for c in m.group()), text)
     text = text.replace("&", " and ").replace("+", " and ")
     for mark in _APOSTROPHES:
         text = text.replace(mark, "")
     text = _INNER_DOT.sub("", text)
+    text = _LEET_RE.sub(lambda m: "".join(_LEET[c] for c in m.group()), text)
     return [t for t in _NON_WORD.split(text) if t]
 
 
