@@ -644,7 +644,8 @@ def check_bom_report(
             if status != "not_required":
                 notices.append("export_from/destination not given and the outcome depends on "
                                "them")
-        triggers.sort(key=lambda t: (t.line_id, t.announcement, t.limb or "", t.control_code))
+        triggers.sort(key=lambda t: (t.line_id, t.announcement, t.limb or "", t.control_code,
+                                     t.reason))
         outlook, outlook_reason = checker.outlook(status, p, triggers, day)
         if any(t.limb for t in triggers) and ship["end_use"][p] == "humanitarian" and (
                 status == "not_required"):
@@ -659,7 +660,7 @@ def check_bom_report(
             headroom=deciding.headroom if deciding else None,
             part_ii_items=sorted(tests, key=lambda t: t.line_id),
             licensing_outlook=outlook, licensing_outlook_reason=outlook_reason,
-            notices=list(dict.fromkeys(notices)),
+            notices=sorted(set(notices)),
         ))
     return BomCheckReport(
         date=run_date, pack_id=rule_pack.pack_id, pack_version=rule_pack.version,
