@@ -218,7 +218,7 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
 
     # category
     category_text = _strip(_col(frame, "category"))
-    codes = pd.Categorical(category_text, categories=list(CATEGORIES)).codes.astype(np.int16)
+    codes = pd.Index(list(CATEGORIES)).get_indexer(category_text).astype(np.int16)
     bad = _first(codes < 0)
     if bad is not None:
         raise table.error(f"unknown category {category_text[bad]!r} (expected one of: "
