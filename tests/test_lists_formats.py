@@ -61,7 +61,7 @@ def test_compact_form_round_trips_and_is_deterministic(snapshot: xs.ScreeningLis
     blob = encode_entries(sample)
     assert blob == encode_entries(sample)
     assert list(decode_entries(blob)) == sample
-    assert gzip.decompress(blob).startswith(b'{"version":1')
+    assert gzip.decompress(blob).startswith(b'{"version":2')
 
 
 def test_snapshot_entries_are_valid_models(snapshot: xs.ScreeningList) -> None:

@@ -29,7 +29,7 @@ SNAPSHOT_CSV = "csl_2022-05.csv.gz"
 SNAPSHOT_ENTRIES = "csl_2022-05.entries.json.gz"
 SNAPSHOT_META = "csl_2022-05.json"
 # bump when the compact form changes shape
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 _FIELDS: tuple[str, ...] = tuple(ListEntry.model_fields)
 _TUPLE_FIELDS = frozenset(
@@ -52,66 +52,81 @@ def snapshot_csv_bytes() -> bytes:
     return gzip.decompress(_data_file(SNAPSHOT_CSV).read_bytes())
 
 
-def _construct(values: dict[str, Any]) -> ListEntry:
-    # Entries in the snapshot were validated when it was built (and by the test suite);
-    # building them without re-validation keeps cold start fast.
-    entry = object.__new__(ListEntry)
-    object.__setattr__(entry, "__dict__", values)
-    object.__setattr__(entry, "__pydantic_fields_set__", set(values))
-    object.__setattr__(entry, "__pydantic_extra__", None)
-    object.__setattr__(entry, "__pydantic_private__", None)
-    return entry
+def _constructor() -> Any:
+    # Entries in the snapshot and the cache were validated when they were built (and by
+    # the test suite); building them without re-validation keeps cold start fast. This
+    # sets exactly the four slots pydantic's own model_construct sets.
+    new = object.__new__
+    setattr_ = object.__setattr__
+
+    def construct(values: dict[str, Any], fields_set: set[str]) -> ListEntry:
+        entry = new(ListEntry)
+        setattr_(entry, "__dict__", values)
+        setattr_(entry, "__pydantic_fields_set__", fields_set)
+        setattr_(entry, "__pydantic_extra__", None)
+        setattr_(entry, "__pydantic_private__", None)
+        return entry
+
+    return construct
 
 
 def encode_entries(entries: list[ListEntry]) -> bytes:
-    """The compact form: ``{"fields", "strings", "rows"}``; -1 is ``None``; gzip, mtime 0."""
-    table: dict[str, int] = {}
+    """The compact, column-wise form; gzip with mtime 0 so the bytes are reproducible.
+
+    ``{"version", "fields", "strings", "columns"}``: each column lists, per entry, an index
+    into ``strings`` (-1 for ``None``), or for tuple fields an index into ``tuples`` (a
+    table of index lists), so repeated values are stored once.
+    """
+    strings: dict[str, int] = {}
+    tuples: dict[tuple[int, ...], int] = {}
 
     def ix(text: str) -> int:
-        return table.setdefault(text, len(table))
+        return strings.setdefault(text, len(strings))
 
-    rows: list[list[Any]] = []
-    for entry in entries:
-        row: list[Any] = []
-        for name in _FIELDS:
+    columns: list[list[int]] = []
+    for name in _FIELDS:
+        column: list[int] = []
+        for entry in entries:
             value = getattr(entry, name)
-            if value is None:
-                row.append(-1)
-            elif isinstance(value, tuple):
-                row.append([ix(v) for v in value])
+            if name in _TUPLE_FIELDS:
+                key = tuple(ix(v) for v in value)
+                column.append(tuples.setdefault(key, len(tuples)))
+            elif value is None:
+                column.append(-1)
             elif isinstance(value, _dt.date):
-                row.append(ix(value.isoformat()))
+                column.append(ix(value.isoformat()))
             else:
-                row.append(ix(value))
-        rows.append(row)
-    doc = {"version": FORMAT_VERSION, "fields": list(_FIELDS), "strings": list(table),
-           "rows": rows}
+                column.append(ix(value))
+        columns.append(column)
+    doc = {"version": FORMAT_VERSION, "fields": list(_FIELDS), "strings": list(strings),
+           "tuples": [list(t) for t in tuples], "columns": columns}
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
 def decode_entries(blob: bytes) -> tuple[ListEntry, ...]:
+    """Entries from :func:`encode_entries` bytes."""
     doc = json.loads(gzip.decompress(blob))
     if doc.get("version") != FORMAT_VERSION or tuple(doc["fields"]) != _FIELDS:
-        raise ValueError("the pre-parsed snapshot was built for another version of exportscreen")
-    strings: list[str] = doc["strings"]
-    tuple_cols = [i for i, name in enumerate(_FIELDS) if name in _TUPLE_FIELDS]
-    date_col = _FIELDS.index("start_date")
-    dates: dict[int, _dt.date] = {}
+        raise ValueError("the pre-parsed list was built for another version of exportscreen")
+    strings: list[Any] = doc["strings"]
+    tuples = [tuple(strings[i] for i in t) for t in doc["tuples"]]
+    lookup = [*strings, None]  # index -1 is None
+    decoded: list[list[Any]] = []
+    for name, column in zip(_FIELDS, doc["columns"], strict=True):
+        if name in _TUPLE_FIELDS:
+            decoded.append([tuples[i] for i in column])
+        elif name == "start_date":
+            dates = {i: _dt.date.fromisoformat(strings[i]) for i in set(column) if i != -1}
+            dates[-1] = None  # type: ignore[assignment]
+            decoded.append([dates[i] for i in column])
+        else:
+            decoded.append([lookup[i] for i in column])
+    construct = _constructor()
     fields = _FIELDS
-    out: list[ListEntry] = []
-    for row in doc["rows"]:
-        values: list[Any] = [None if v == -1 else strings[v] if type(v) is int else v
-                             for v in row]
-        for i in tuple_cols:
-            values[i] = tuple(strings[j] for j in row[i])
-        d = row[date_col]
-        if d != -1:
-            if d not in dates:
-                dates[d] = _dt.date.fromisoformat(strings[d])
-            values[date_col] = dates[d]
-        out.append(_construct(dict(zip(fields, values, strict=True))))
-    return tuple(out)
+    fields_set = set(fields)
+    return tuple(construct(dict(zip(fields, row, strict=True)), fields_set)
+                 for row in zip(*decoded, strict=True))
 
 
 def load_snapshot() -> ScreeningList:
