@@ -50,6 +50,8 @@ __all__ = [
 
 REQUIRED_COLUMNS = ("product_id", "line_id", "category", "value")
 SHIPMENT_COLUMNS = ("export_from", "destination", "ship_date", "end_use", "end_user_listed")
+_READ_COLUMNS = frozenset((*REQUIRED_COLUMNS, *SHIPMENT_COLUMNS, "parent_id", "description",
+                           "elements", "origin", "made_in", "cn_technology"))
 END_USES = ("civil", "military", "wmd", "advanced_semiconductor", "military_ai", "humanitarian")
 
 _SYMBOLS = frozenset(ELEMENT_SYMBOLS)
@@ -125,21 +127,34 @@ class Bom:
         return self.compositions[ci] if ci >= 0 else None
 
 
-def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_NUMBER_RE = re.compile(_NUMBER)
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    return np.asarray(codes, dtype=np.int64), [str(u) for u in uniques]
+
+
+def _text(table: Table, name: str) -> np.ndarray:
+    """A column as stripped text; work is done once per distinct cell (fast on 1M lines)."""
+    frame = table.frame
     if name not in frame.columns:
         return np.full(len(frame), "", dtype=object)
-    return frame[name].to_numpy(dtype=object)
+    codes, uniques = _factorize(frame[name].to_numpy(dtype=object))
+    if _UNDECODABLE.search("\x00".join(uniques)):
+        bad = next(k for k, u in enumerate(uniques) if has_undecodable(u))
+        raise table.error("the cell holds bytes that are not valid UTF-8",
+                          _first(codes == bad), name)
+    stripped = np.array([u.strip() for u in uniques] + [""], dtype=object)
+    return stripped[codes]
 
 
 def _first(mask: np.ndarray) -> int | None:
     hits = np.flatnonzero(mask)
     return int(hits[0]) if len(hits) else None
-
-
-def _strip(values: np.ndarray) -> np.ndarray:
-    import pandas as pd
-
-    return pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object)
 
 
 def _parse_elements(text: str) -> Composition:
@@ -202,33 +217,35 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
     frame = table.frame
     n = len(frame)
 
-    for name in frame.columns:
-        if frame[name].dtype == object or str(frame[name].dtype) == "str":
-            bad = _first(frame[name].map(has_undecodable).to_numpy(dtype=bool)) if n else None
-            if bad is not None:
-                raise table.error("the cell holds bytes that are not valid UTF-8", bad, name)
+    for name in frame.columns:  # undecodable bytes in columns the checker does not read
+        if name not in _READ_COLUMNS:
+            _text(table, name)
 
-    product = _strip(_col(frame, "product_id"))
-    line_id = _strip(_col(frame, "line_id"))
-    parent_id = _strip(_col(frame, "parent_id"))
+    product = _text(table, "product_id")
+    line_id = _text(table, "line_id")
+    parent_id = _text(table, "parent_id")
     for name, values in (("product_id", product), ("line_id", line_id)):
         bad = _first(values == "")
         if bad is not None:
             raise table.error(f"{name} is empty", bad, name)
 
     # category
-    category_text = _strip(_col(frame, "category"))
-    codes = pd.Index(list(CATEGORIES)).get_indexer(category_text).astype(np.int16)
+    category_text = _text(table, "category")
+    cat_codes, cat_uniques = _factorize(category_text)
+    codes = pd.Index(list(CATEGORIES)).get_indexer(cat_uniques).astype(np.int16)
+    codes = np.append(codes, -1)[cat_codes]
     bad = _first(codes < 0)
     if bad is not None:
         raise table.error(f"unknown category {category_text[bad]!r} (expected one of: "
                           f"{', '.join(CATEGORIES)})", bad, "category")
 
     # value: empty = unknown, else a non-negative plain decimal
-    value_text = _strip(_col(frame, "value"))
-    matched = pd.Series(value_text, dtype=object).str.fullmatch(_NUMBER)
-    ok = matched.to_numpy(dtype=bool) | (value_text == "")
-    bad = _first(~ok)
+    value_text = _text(table, "value")
+    bad = None
+    for text in pd.unique(value_text):
+        if text and not _NUMBER_RE.fullmatch(text):
+            bad = _first(value_text == text)
+            break
     if bad is not None:
         text = value_text[bad]
         try:
@@ -240,8 +257,8 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
         raise table.error(reason, bad, "value")
 
     # elements: parse each distinct cell once
-    elements_text = _strip(_col(frame, "elements"))
-    uniques, inverse = np.unique(elements_text.astype(str), return_inverse=True)
+    elements_text = _text(table, "elements")
+    inverse, uniques = _factorize(elements_text)
     compositions: list[Composition] = []
     comp_of_unique = np.full(len(uniques), -1, dtype=np.int64)
     for i, text in enumerate(uniques):
@@ -253,16 +270,16 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
             raise table.error(str(exc), _first(elements_text == text), "elements") from None
         comp_of_unique[i] = len(compositions)
         compositions.append(comp)
-    composition_index = comp_of_unique[inverse.reshape(-1)] if n else np.zeros(0, np.int64)
+    composition_index = comp_of_unique[inverse] if n else np.zeros(0, np.int64)
     mask_of_comp = np.array([c.mask for c in compositions] + [0], dtype=np.int64)
     own_mask = mask_of_comp[composition_index]  # -1 picks the trailing 0
     own_known = composition_index >= 0
 
-    origin_raw = _iso2(table, _strip(_col(frame, "origin")), "origin")
-    made_in_raw = _iso2(table, _strip(_col(frame, "made_in")), "made_in")
+    origin_raw = _iso2(table, _text(table, "origin"), "origin")
+    made_in_raw = _iso2(table, _text(table, "made_in"), "made_in")
     origin = np.where(origin_raw != "", origin_raw, made_in_raw)
     made_in = np.where(made_in_raw != "", made_in_raw, origin_raw)
-    cn_tech_text = _strip(_col(frame, "cn_technology"))
+    cn_tech_text = _text(table, "cn_technology")
     cn_technology = _choice(table, cn_tech_text, "cn_technology",
                             {"yes": 1, "no": 0, "unknown": -1, "": -1}).astype(np.int8)
 
@@ -325,33 +342,30 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
         category=codes, value_text=value_text, composition_index=composition_index,
         compositions=compositions, own_mask=own_mask, subtree_mask=subtree_mask,
         subtree_known=known.astype(bool), origin=origin, made_in=made_in,
-        cn_technology=cn_technology, description=_strip(_col(frame, "description")),
+        cn_technology=cn_technology, description=_text(table, "description"),
         tops=tops, product_ids=[str(p) for p in product_uniques], shipment=shipment,
     )
 
 
 def _iso2(table: Table, values: np.ndarray, column: str) -> np.ndarray:
-    import pandas as pd
-
-    series = pd.Series(values, dtype=object)
-    ok = (series == "") | series.str.fullmatch(_ISO2.pattern)
-    bad = _first(~ok.to_numpy(dtype=bool))
-    if bad is not None:
-        raise table.error(f"not an ISO 3166 alpha-2 country code: {values[bad]!r}", bad, column)
-    return series.str.upper().to_numpy(dtype=object)
+    codes, uniques = _factorize(values)
+    for k, u in enumerate(uniques):
+        if u and not _ISO2.fullmatch(u):
+            raise table.error(f"not an ISO 3166 alpha-2 country code: {u!r}",
+                              _first(codes == k), column)
+    return np.array([u.upper() for u in uniques] + [""], dtype=object)[codes]
 
 
 def _choice(table: Table, values: np.ndarray, column: str, allowed: dict[str, Any]) -> np.ndarray:
-    import pandas as pd
-
-    series = pd.Series(values, dtype=object)
-    folded = series.str.lower()
-    mapped = folded.map(allowed)
-    bad = _first(mapped.isna().to_numpy(dtype=bool))
-    if bad is not None:
-        names = "|".join(k for k in allowed if k)
-        raise table.error(f"expected {names} (or empty), found {values[bad]!r}", bad, column)
-    return mapped.to_numpy()
+    codes, uniques = _factorize(values)
+    mapped = []
+    for k, u in enumerate(uniques):
+        if u.lower() not in allowed:
+            names = "|".join(key for key in allowed if key)
+            raise table.error(f"expected {names} (or empty), found {u!r}", _first(codes == k),
+                              column)
+        mapped.append(allowed[u.lower()])
+    return np.array([*mapped, allowed.get("", "")], dtype=object)[codes]
 
 
 def _cycle_message(parent: np.ndarray, line_id: np.ndarray, start: int) -> str:
@@ -372,7 +386,7 @@ def _shipment(table: Table, frame: pd.DataFrame, tops: np.ndarray, root: np.ndar
     """Shipment facts per product from its top line; other lines may only repeat them."""
     out: dict[str, list[Any]] = {}
     for column in SHIPMENT_COLUMNS:
-        values = _strip(_col(frame, column))
+        values = _text(table, column)
         if column in ("export_from", "destination"):
             values = _iso2(table, values, column)
         elif column == "end_use":

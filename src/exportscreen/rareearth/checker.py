@@ -102,6 +102,9 @@ class _Checker:
         self.assembly_cats = {_CAT[c] for c in self.fe.part_ii_assemblies.categories}
         self.children: dict[int, list[int]] = {}
         self.lapsed_seen: set[str] = set()
+        self.candidate = np.ones(bom.n_lines, dtype=bool)
+        self._match_memo: dict[tuple[Any, ...], list[_Match]] = {}
+        self._part_i_memo: dict[tuple[int, int, bool, int], tuple[bool, str] | None] = {}
 
     # ---- descriptions ---------------------------------------------------------------
     def name(self, i: int) -> str:
@@ -125,7 +128,21 @@ class _Checker:
         return names - set(RARE_EARTHS)
 
     # ---- exports from China: No. 18 / No. 57 item matching --------------------------------
+    def _key(self, i: int) -> tuple[int, int, bool, int]:
+        bom = self.bom
+        return (int(bom.category[i]), int(bom.subtree_mask[i]), bool(bom.subtree_known[i]),
+                int(bom.composition_index[i]))
+
     def matches(self, i: int, day: _dt.date) -> list[_Match]:
+        """Listed forms line *i* is (memoised: the answer depends on the line's kind only)."""
+        key = (*self._key(i), day)
+        found = self._match_memo.get(key)
+        if found is None:
+            found = self._matches(i, day)
+            self._match_memo[key] = found
+        return found
+
+    def _matches(self, i: int, day: _dt.date) -> list[_Match]:
         cat = CATEGORIES[self.bom.category[i]]
         out: list[_Match] = []
         known = self.known(i)
@@ -217,7 +234,8 @@ class _Checker:
 
     def export_from_china(self, lines: list[int], top: int, day: _dt.date,
                           notices: list[str]) -> list[Trigger]:
-        matched = {i: m for i in lines if (m := self.matches(i, day))}
+        candidate = self.candidate
+        matched = {i: m for i in lines if candidate[i] and (m := self.matches(i, day))}
         triggers: list[Trigger] = []
         for i in sorted(matched, key=lambda k: (self.bom.depth[k], k)):
             if any(a in matched for a in self.ancestors(i)):
@@ -260,6 +278,12 @@ class _Checker:
 
     # ---- exports by foreign persons: No. 61 -------------------------------------------
     def part_i(self, i: int) -> tuple[bool, str] | None:
+        key = self._key(i)
+        if key not in self._part_i_memo:
+            self._part_i_memo[key] = self._part_i(i)
+        return self._part_i_memo[key]
+
+    def _part_i(self, i: int) -> tuple[bool, str] | None:
         cat = CATEGORIES[self.bom.category[i]]
         if cat not in ("metal", "alloy", "oxide", "other"):
             return None
@@ -578,6 +602,7 @@ def check_bom_report(
     has_ree = (bom.subtree_mask & REE_MASK) != 0
     candidate = (material & (has_ree | ~bom.subtree_known)) | (
         (bom.category == _CAT["other"]) & has_ree)
+    checker.candidate = candidate
     interesting = np.zeros(bom.n_products, dtype=bool)
     interesting[line_product[candidate]] = True
     order = np.argsort(line_product, kind="stable")

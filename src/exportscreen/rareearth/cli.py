@@ -19,13 +19,15 @@ TABLE_COLUMNS = ("product_id", "status", "control_codes", "trigger_lines", "rati
 
 
 def render(report: object, fmt: str) -> str:
-    from .._io import dump_json
+    import json
+
     from ..report.table import format_table
     from .models import BomCheckReport
 
     assert isinstance(report, BomCheckReport)
     if fmt == "json":
-        return dump_json(report.to_dict())
+        # to_dict() is already plain JSON data: same layout as _io.dump_json, without its walk
+        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     rows = report.rows()
     if fmt == "csv":
         buffer = io.StringIO()
@@ -46,7 +48,8 @@ def run_rare_earth(args: argparse.Namespace) -> int:
         try:
             date = dt.date.fromisoformat(args.date)
         except ValueError:
-            raise InputError(f"--date is not a date in the form YYYY-MM-DD: {args.date!r}") from None
+            raise InputError(
+                f"--date is not a date in the form YYYY-MM-DD: {args.date!r}") from None
     report = check_bom_report(args.bom, date=date, pack=args.pack)
     for notice in report.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)

@@ -89,13 +89,11 @@ class BomCheckReport(_Frozen):
 
     def to_dict(self) -> dict[str, Any]:
         """The ``rare-earth --format json`` document (DESIGN.md); decimals as strings."""
-        from .._io import to_jsonable
-
         return {
             "date": self.date.isoformat(),
             "pack": {"id": self.pack_id, "version": self.pack_version, "source": self.pack_source},
             "notices": list(self.notices),
-            "products": [to_jsonable(v) for v in self.verdicts],
+            "products": [v.model_dump(mode="json") for v in self.verdicts],
         }
 
     def rows(self) -> list[dict[str, Any]]:
