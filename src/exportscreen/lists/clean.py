@@ -192,16 +192,16 @@ def clean_name(published: str) -> CleanName:
         m = _TRAILING_PAREN.match(text)
         if not m:
             break
-        inner, rest = m.group("inner").strip(), m.group("name").strip()
-        prefix = _ALIAS_PREFIX.match(inner)
+        inner_text, rest = m.group("inner").strip(), m.group("name").strip()
+        prefix = _ALIAS_PREFIX.match(inner_text)
         if prefix:
-            result.aliases.extend(split_multi(inner[prefix.end():]))
+            result.aliases.extend(split_multi(inner_text[prefix.end():]))
             result.notes.append("trailing '(f.k.a. ...)' moved to aliases")
-        elif _RELATION_PREFIX.match(inner):
-            result.relations.append(inner)
+        elif _RELATION_PREFIX.match(inner_text):
+            result.relations.append(inner_text)
             result.notes.append("trailing relation text in parentheses taken out of the name")
-        elif _paren_is_alias(inner, rest):
-            result.aliases.append(inner)
+        elif _paren_is_alias(inner_text, rest):
+            result.aliases.append(inner_text)
             result.notes.append("trailing acronym or short name in parentheses added as alias")
         else:
             break

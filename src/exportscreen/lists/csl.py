@@ -313,7 +313,7 @@ class _BadRecord(dict[str, str]):
         super().__init__()
         self.reason = reason
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         raise RecordError(None, self.reason)
 
 

@@ -300,8 +300,8 @@ def _open_xml(path: Path) -> tuple[Any, str, str]:
 
 def parse_ofac_xml(path: Path, *, strict: bool = True) -> OfacResult:
     """Parse OFAC enhanced XML (``SDN_ENHANCED.XML`` / ``CONS_ENHANCED.XML``, or a .zip)."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
+    from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
 
     if path.is_dir():
         xmls = sorted(p for p in path.iterdir() if p.suffix.lower() in {".xml", ".zip"})
@@ -386,8 +386,9 @@ def _xml_entity(elem: Any, countries_by_ref: dict[str, str], rank: dict[str, int
     lists: list[tuple[str, str, str]] = []
     for item in _children(_child(elem, "sanctionsLists"), "sanctionsList"):
         list_name = _text(item)
-        code = XML_LISTS.get(list_name) or re.sub(r"[^a-z0-9]+", "_", list_name.lower()).strip("_")
-        lists.append((code, list_name, item.get("datePublished", "")))
+        list_code = XML_LISTS.get(list_name) or re.sub(r"[^a-z0-9]+", "_",
+                                                        list_name.lower()).strip("_")
+        lists.append((list_code, list_name, item.get("datePublished", "")))
     specific = [x for x in lists if x[0] != "ofac_cons"] or lists
     if not specific:
         raise RecordError("sanctionsLists", "the entity is on no sanctions list")
@@ -423,6 +424,7 @@ def _xml_entity(elem: Any, countries_by_ref: dict[str, str], rank: dict[str, int
     notes.extend(f"name: {n}" for n in fixes)
     addresses: list[str] = []
     countries: dict[str, None] = {}
+    code: str | None = None
     for address in _children(_child(elem, "addresses"), "address"):
         country = _child(address, "country")
         parts: list[str] = []

@@ -61,7 +61,7 @@ class UpdateResult:
 
 
 def _download(url: str, target: Path, timeout: float, progress: bool) -> dict[str, Any]:
-    from tqdm import tqdm
+    from tqdm import tqdm  # type: ignore[import-untyped]
 
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
