@@ -213,6 +213,7 @@ def _policy_ranks() -> list[tuple[int, re.Pattern[str], str]]:
     return [(int(r["rank"]), re.compile(r["pattern"], re.I), r["label"]) for r in data["ranks"]]
 
 
+@cache
 def policy_rank(policy: str | None) -> int:
     """Restrictiveness of a licence review policy (higher = stricter; 0 = not recognised).
 

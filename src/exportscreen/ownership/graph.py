@@ -102,6 +102,53 @@ def units_to_decimal(units: int) -> Decimal:
     return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _strip_texts(values: np.ndarray) -> np.ndarray:
+    """Cells as text without surrounding spaces; skips the work when none has any."""
+    texts = values if all(isinstance(v, str) for v in values[:64].tolist()) else np.array(
+        [str(v) for v in values.tolist()], dtype=object)
+    try:
+        joined = "\x00".join(texts.tolist())
+    except TypeError:
+        texts = np.array([str(v) for v in values.tolist()], dtype=object)
+        joined = "\x00".join(texts.tolist())
+    if not (re.search(r"\s\x00|\x00\s", joined) or joined[:1].isspace()
+            or joined[-1:].isspace()):
+        return np.asarray(texts, dtype=object)
+    return np.array([t.strip() for t in texts.tolist()], dtype=object)
+
+
+def _sorted_factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the sorted distinct values (ids are kept in sorted order so results
+    never depend on input order). Sorts short ids as fixed-width text, which is fast."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values, sort=False)
+    uniques = np.asarray(uniques, dtype=object)
+    if len(uniques) == 0:
+        return np.asarray(codes, np.int64), uniques
+    longest = max(map(len, uniques.tolist()))
+    order = (np.argsort(uniques.astype(f"U{longest}"), kind="stable") if longest <= 64
+             else np.argsort(uniques, kind="stable"))
+    rank = np.empty(len(uniques), np.int64)
+    rank[order] = np.arange(len(uniques))
+    return rank[codes], uniques[order]
+
+
+def _first_bad_id(texts: np.ndarray) -> int | None:
+    """Position of the first empty id or id with undecodable bytes, if any."""
+    empty = np.flatnonzero(texts == "")
+    first = int(empty[0]) if empty.size else None
+    if _SURROGATE.search("\x00".join(texts.tolist())):
+        for k, t in enumerate(texts.tolist()):
+            if has_undecodable(t):
+                first = k if first is None else min(first, k)
+                break
+    return first
+
+
 def _day(value: _dt.date) -> int:
     return value.toordinal()
 
@@ -485,25 +532,31 @@ class OwnershipGraph:
             return np.asarray(codes), np.asarray(uniques, dtype=object)
 
         # ids ---------------------------------------------------------------
-        id_cols = {}
+        # factorize each id column, check and trim only the distinct values, then join
+        # the distinct values of all columns (much cheaper than re-factorizing rows)
+        parts_codes: list[np.ndarray] = []
+        parts_uniques: list[np.ndarray] = []
         for name in ("owner_id", "owned_id"):
             codes, uniques = factorize(column(name))
-            stripped = np.array([str(u).strip() for u in uniques], dtype=object)
-            for k, text in enumerate(stripped):
-                if not text or has_undecodable(text):
-                    pos = int(np.flatnonzero(codes == k)[0])
-                    what = "empty id" if not text else "id has bytes that are not UTF-8"
-                    raise fail(what, pos, name)
-            id_cols[name] = stripped[codes] if m else np.array([], dtype=object)
+            stripped = _strip_texts(uniques)
+            bad = _first_bad_id(stripped)
+            if bad is not None:
+                pos = int(np.flatnonzero(codes == bad)[0])
+                what = ("empty id" if not stripped[bad]
+                        else "id has bytes that are not UTF-8")
+                raise fail(what, pos, name)
+            parts_codes.append(codes)
+            parts_uniques.append(stripped)
 
         ent_ids = np.array([], dtype=object)
         ent_name = ent_country = ent_alias = np.array([], dtype=object)
         if entities is not None:
             ef = entities.frame
-            ent_ids = np.array([str(v).strip() for v in ef["id"].tolist()], dtype=object)
-            for pos, text in enumerate(ent_ids.tolist()):
-                if not text:
-                    raise entities.error("empty id", pos, "id")
+            ent_ids = _strip_texts(ef["id"].to_numpy(dtype=object))
+            bad = _first_bad_id(ent_ids)
+            if bad is not None:
+                raise entities.error("empty id" if not ent_ids[bad]
+                                     else "id has bytes that are not UTF-8", bad, "id")
             dup = pd.Index(ent_ids).duplicated()
             if dup.any():
                 pos = int(np.flatnonzero(dup)[0])
@@ -512,27 +565,34 @@ class OwnershipGraph:
 
             def ecol(name: str) -> np.ndarray:
                 if name in ef.columns:
-                    return np.array([str(v).strip() for v in ef[name].tolist()], dtype=object)
+                    return _strip_texts(ef[name].to_numpy(dtype=object))
                 return np.full(len(ef), "", dtype=object)
 
-            ent_name, ent_country, ent_alias = ecol("name"), ecol("country"), ecol("aliases")
-            for pos, c in enumerate(ent_country.tolist()):
+            ent_name, ent_alias = ecol("name"), ecol("aliases")
+            ccodes, cuniques = factorize(ecol("country"))
+            upper = np.empty(len(cuniques) + 1, dtype=object)
+            upper[-1] = ""
+            for k, c in enumerate(cuniques.tolist()):
                 if c and not _COUNTRY_RE.match(c):
+                    pos = int(np.flatnonzero(ccodes == k)[0])
                     raise entities.error(
                         f"not an ISO 3166 alpha-2 country code: {c!r}", pos, "country")
-            ent_country = np.array([c.upper() for c in ent_country.tolist()], dtype=object)
+                upper[k] = c.upper()
+            ent_country = upper[ccodes]
 
-        all_ids = np.concatenate([id_cols["owner_id"], id_cols["owned_id"], ent_ids])
-        codes, uniques = pd.factorize(all_ids, sort=True)
-        ids = np.asarray(uniques, dtype=object)
-        owner = codes[:m].astype(np.int32)
-        owned = codes[m:2 * m].astype(np.int32)
+        joined = np.concatenate([*parts_uniques, ent_ids])
+        jcodes_all, ids = _sorted_factorize(joined)
+        k0 = len(parts_uniques[0])
+        k1 = k0 + len(parts_uniques[1])
+        owner = jcodes_all[:k0][parts_codes[0]].astype(np.int32) if m else np.zeros(0, np.int32)
+        owned = (jcodes_all[k0:k1][parts_codes[1]].astype(np.int32) if m
+                 else np.zeros(0, np.int32))
         n = len(ids)
         names = np.full(n, "", dtype=object)
         countries = np.full(n, "", dtype=object)
         aliases = np.full(n, "", dtype=object)
         if len(ent_ids):
-            epos = codes[2 * m:]
+            epos = jcodes_all[k1:]
             names[epos], countries[epos], aliases[epos] = ent_name, ent_country, ent_alias
 
         self_loop = np.flatnonzero(owner == owned)
@@ -609,9 +669,8 @@ class OwnershipGraph:
             lo_open, hi_open = open_bounds
 
         # joint groups, sources ---------------------------------------------
-        jcodes, juniques = factorize(np.array([str(v).strip() for v in column("joint_group")],
-                                              dtype=object))
-        jnames = [str(u) for u in juniques.tolist()]
+        jcodes, juniques = factorize(column("joint_group"))
+        jnames = [str(u).strip() for u in juniques.tolist()]
         kept = sorted({s for s in jnames if s})
         new_code = {s: i for i, s in enumerate(kept)}
         remap = np.array([new_code.get(s, -1) for s in jnames] + [-1], np.int64)
