@@ -149,7 +149,8 @@ def _text(table: Table, name: str) -> np.ndarray:
         raise table.error("the cell holds bytes that are not valid UTF-8",
                           _first(codes == bad), name)
     stripped = np.array([u.strip() for u in uniques] + [""], dtype=object)
-    return stripped[codes]
+    result: np.ndarray = stripped[codes]
+    return result
 
 
 def _first(mask: np.ndarray) -> int | None:
@@ -232,7 +233,7 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
     # category
     category_text = _text(table, "category")
     cat_codes, cat_uniques = _factorize(category_text)
-    codes = pd.Index(list(CATEGORIES)).get_indexer(cat_uniques).astype(np.int16)
+    codes = pd.Index(list(CATEGORIES)).get_indexer(pd.Index(cat_uniques)).astype(np.int16)
     codes = np.append(codes, -1)[cat_codes]
     bad = _first(codes < 0)
     if bad is not None:
@@ -292,7 +293,7 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
                           bad, "line_id")
     has_parent = parent_id != ""
     parent_keys = pd.Series(product, dtype=object) + "\x1f" + pd.Series(parent_id, dtype=object)
-    parent = keys.get_indexer(parent_keys).astype(np.int64)
+    parent = keys.get_indexer(pd.Index(parent_keys)).astype(np.int64)
     bad = _first(has_parent & (parent < 0))
     if bad is not None:
         raise table.error(f"unknown parent {parent_id[bad]!r}: no line with that line_id in "
@@ -309,11 +310,11 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
     counts = np.bincount(product_codes[top_lines], minlength=n_products)
     if n_products and (counts > 1).any():
         seen: set[int] = set()
-        for i in top_lines:
-            code = int(product_codes[i])
+        for top_line in top_lines.tolist():
+            code = int(product_codes[top_line])
             if code in seen:
-                raise table.error(f"product {product[i]!r} has a second top line (empty parent_id);"
-                                  " a product has exactly one", int(i), "parent_id")
+                raise table.error(f"product {product[top_line]!r} has a second top line (empty "
+                                  "parent_id); a product has exactly one", top_line, "parent_id")
             seen.add(code)
     root, depth = _pointer_jump(parent)
     bad = _first(root < 0)
@@ -353,7 +354,8 @@ def _iso2(table: Table, values: np.ndarray, column: str) -> np.ndarray:
         if u and not _ISO2.fullmatch(u):
             raise table.error(f"not an ISO 3166 alpha-2 country code: {u!r}",
                               _first(codes == k), column)
-    return np.array([u.upper() for u in uniques] + [""], dtype=object)[codes]
+    result: np.ndarray = np.array([u.upper() for u in uniques] + [""], dtype=object)[codes]
+    return result
 
 
 def _choice(table: Table, values: np.ndarray, column: str, allowed: dict[str, Any]) -> np.ndarray:
@@ -365,7 +367,8 @@ def _choice(table: Table, values: np.ndarray, column: str, allowed: dict[str, An
             raise table.error(f"expected {names} (or empty), found {u!r}", _first(codes == k),
                               column)
         mapped.append(allowed[u.lower()])
-    return np.array([*mapped, allowed.get("", "")], dtype=object)[codes]
+    result: np.ndarray = np.array([*mapped, allowed.get("", "")], dtype=object)[codes]
+    return result
 
 
 def _cycle_message(parent: np.ndarray, line_id: np.ndarray, start: int) -> str:

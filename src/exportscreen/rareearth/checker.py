@@ -152,8 +152,10 @@ class _Checker:
             element = control.element
             if cat == "other":
                 if known and self.has(i, element):
-                    form = next(iter(control.forms.values()))
-                    out.append(_Match(control, form, False,
+                    first = next(iter(control.forms.values()))
+                    whole = Form(control_code=control.control_code, citation=first.citation,
+                                 reliability=first.reliability)
+                    out.append(_Match(control, whole, False,
                                       f"contains {element}; category 'other' does not say whether "
                                       f"it is one of the forms {control.control_code} lists"))
                 continue
@@ -235,7 +237,7 @@ class _Checker:
     def export_from_china(self, lines: list[int], top: int, day: _dt.date,
                           notices: list[str]) -> list[Trigger]:
         candidate = self.candidate
-        matched = {i: m for i in lines if candidate[i] and (m := self.matches(i, day))}
+        matched = {i: found for i in lines if candidate[i] and (found := self.matches(i, day))}
         triggers: list[Trigger] = []
         for i in sorted(matched, key=lambda k: (self.bom.depth[k], k)):
             if any(a in matched for a in self.ancestors(i)):
@@ -618,10 +620,11 @@ def check_bom_report(
         regime_label = regimes[0] if len(regimes) == 1 else "unknown"
         pid = bom.product_ids[p]
         if not interesting[p]:
-            notices = ([] if len(regimes) == 1 else
-                       ["export_from/destination not given; no rare-earth item found either way"])
-            verdicts.append(Verdict(product_id=pid, status="not_required", date=day,
-                                    regime=regime_label, triggers=[], notices=notices))
+            verdicts.append(Verdict(
+                product_id=pid, status="not_required", date=day, regime=regime_label,
+                triggers=[],
+                notices=[] if len(regimes) == 1 else
+                ["export_from/destination not given; no rare-earth item found either way"]))
             continue
         lines = sorted(int(i) for i in order[starts[p]:starts[p + 1]])
         top = int(bom.tops[p])
