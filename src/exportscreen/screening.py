@@ -509,9 +509,41 @@ def _match_unique(
 # --------------------------------------------------------------------------- ownership
 
 
+class _EntityLookup(Mapping[str, Any]):
+    """id -> Entity with one dict build (a graph's own lookup may cost a pandas call each)."""
+
+    def __init__(self, graph: Any) -> None:
+        self._graph = graph
+        ids = getattr(graph, "ids", None)
+        if ids is not None and hasattr(graph, "entity_at"):
+            self._positions: dict[str, int] | None = {str(v): i for i, v in enumerate(ids)}
+        else:
+            self._positions = None
+
+    def __getitem__(self, key: str) -> Any:
+        if self._positions is None:
+            return self._graph.entities[key]
+        return self._graph.entity_at(self._positions[key])
+
+    def __contains__(self, key: object) -> bool:
+        if self._positions is None:
+            return key in self._graph.entities
+        return key in self._positions
+
+    def __iter__(self) -> Any:
+        return iter(self._positions if self._positions is not None else self._graph.entities)
+
+    def __len__(self) -> int:
+        return len(self._positions if self._positions is not None else self._graph.entities)
+
+    def position(self, key: str) -> int | None:
+        return None if self._positions is None else self._positions.get(key)
+
+
 @dataclass
 class _Ownership:
     graph: Any
+    entities: _EntityLookup
     result: Any
     listed: dict[str, tuple[ListEntry, float, str]]  # entity id -> (entry, score, alias)
     possible_roots: list[dict[str, Any]]
@@ -560,7 +592,7 @@ def _seed_preference(rule: Any) -> Callable[[ListEntry], int]:
 
 
 def _entity_queries(
-    graph: Any, linked_ids: Iterable[str] = ()
+    graph: Any, lookup: _EntityLookup, linked_ids: Iterable[str] = ()
 ) -> list[tuple[str, str, str | None]]:
     """(entity id, name or alias, country) for the graph entities that need screening.
 
@@ -577,7 +609,7 @@ def _entity_queries(
     else:
         positions = set(np.unique(np.asarray(owner_positions)).tolist())
         for entity_id in linked_ids:
-            position = graph.index_of(entity_id)
+            position = lookup.position(entity_id)
             if position is not None:
                 positions.add(int(position))
         selected = (graph.entity_at(p) for p in sorted(positions))
@@ -666,7 +698,7 @@ def _contributions(
     out = []
     for c in getattr(finding, "contributions", ()) or ():
         owner = str(c.owner_id)
-        entity = own.graph.entities.get(owner)
+        entity = own.entities.get(owner)
         out.append((owner, (getattr(entity, "name", None) or "") if entity else "",
                      _float(c.percent_min), _float(c.percent_max),
                      str(getattr(c, "owner_status", "") or "")))
@@ -681,7 +713,7 @@ def _path_steps(own: _Ownership, entity_id: str, finding: Any) -> tuple[PathStep
     if not path:
         roots = [str(r) for r in (getattr(finding, "roots", None) or ())]
         path = [*roots[:1], entity_id] if roots else [entity_id]
-    entities = own.graph.entities
+    entities = own.entities
     steps: list[PathStep] = []
     for index, node in enumerate(path):
         entity = entities.get(node)
@@ -708,7 +740,7 @@ def _affiliate_alert(
     own: _Ownership, entity_id: str, link: str, link_score: float, rule_id: str,
 ) -> Alert | None:
     """The alert for a supplier tied to graph entity *entity_id*, if the entity is flagged."""
-    entity = own.graph.entities.get(entity_id)
+    entity = own.entities.get(entity_id)
     entity_name = (getattr(entity, "name", None) or entity_id) if entity is not None else entity_id
     how = ("supplier id is ownership-graph entity" if link == "id"
            else f"supplier name matches ownership-graph entity (score {_num(link_score)})")
@@ -776,7 +808,7 @@ def _entity_list(own: _Ownership, ids: Iterable[str]) -> ScreeningList:
 
     made: list[ListEntry] = []
     for entity_id in sorted(set(ids)):
-        entity = own.graph.entities.get(entity_id)
+        entity = own.entities.get(entity_id)
         if entity is None or not (getattr(entity, "name", None) or "").strip():
             continue
         country = _country_code(getattr(entity, "country", None) or "")
@@ -950,8 +982,9 @@ def screen(
     entity_queries: list[tuple[str, str, str | None]] = []
     if ownership is not None:
         graph, graph_info = _load_graph(ownership, entities)
+        lookup = _EntityLookup(graph)
         entity_queries = _entity_queries(
-            graph, (ids[p].strip() for p in range(n) if query_of[p] is not None)
+            graph, lookup, (ids[p].strip() for p in range(n) if query_of[p] is not None)
         )
     all_queries = queries + [(q[1], q[2]) for q in entity_queries]
     matches = _match_unique(matcher, all_queries, limit=5, progress=progress, desc="screening")
@@ -966,8 +999,8 @@ def screen(
                    for entry in all_hits[eid]]
         result = apply_affiliates_rule(graph, parties, rule=rule, as_of=as_of)
         own = _Ownership(
-            graph=graph, result=result, listed=listed, possible_roots=possible_roots,
-            flagged=_finding_map(result), provenance=graph_info,
+            graph=graph, entities=lookup, result=result, listed=listed,
+            possible_roots=possible_roots, flagged=_finding_map(result), provenance=graph_info,
         )
         notices.extend(str(x) for x in (getattr(result, "notices", ()) or ()))
         if possible_roots:
@@ -987,7 +1020,7 @@ def screen(
     links: dict[int, tuple[str, str, float]] = {}
     name_resemblance: dict[int, list[Any]] = {}
     if own is not None:
-        entity_ids = own.graph.entities
+        entity_ids = own.entities
         by_name: list[int] = []
         for position in range(n):
             if query_of[position] is None:
@@ -1126,7 +1159,7 @@ def screen(
             "rule": rule_id,
             "as_of": _iso(getattr(result, "as_of", None) or as_of),
             "rule_in_force": getattr(result, "rule_in_force", None),
-            "entities": len(own.graph.entities),
+            "entities": len(own.entities),
             "listed_roots": [
                 {"entity_id": eid, "entry_id": entry.id, "entry_name": entry.name,
                  "source": entry.source, "matched_name": alias, "score": score}

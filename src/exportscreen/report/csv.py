@@ -47,9 +47,10 @@ def defuse_cell(value: Any) -> str:
 
 
 def frame_to_csv(frame: pd.DataFrame) -> str:
-    """CSV text (header + rows, ``\\n`` line ends) with every cell defused."""
+    """CSV text (header + rows, CRLF line ends as RFC 4180) with every cell defused."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF (RFC 4180): the writer then quotes any cell holding a CR or LF, so it stays one cell
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([defuse_cell(c) for c in frame.columns])
     for values in frame.itertuples(index=False, name=None):
         writer.writerow([defuse_cell(v) for v in values])
