@@ -863,7 +863,7 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
     for i in sorted(everything):
         st = int(status[i])
         ent_id = str(ids[i])
-        name = str(graph.names[i]) or None
+        name = str(graph.names[i]).strip() or None
         country = str(graph.countries[i]) or None
         cs = tuple(contrib.get(i, ()))
         agg_min = _pct(int(agg_lo_v[i]))
@@ -884,7 +884,7 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
         roots_set = roots_lo.get(i) if st == _COVERED else roots_hi.get(i)
         root_ids = tuple(sorted(str(ids[r]) for r in (roots_set or ())))
         path = path_to(i)
-        if not root_ids and path and seeds[graph.index_of(path[0]) or 0]:
+        if not root_ids and path and str(path[0]) in by_id:
             root_ids = (path[0],)
         parties = [p for r in root_ids for p in by_id.get(r, [])]
         req, pol = _most_restrictive(parties) if st != _RED else (None, None)

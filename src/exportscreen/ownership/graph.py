@@ -283,7 +283,7 @@ class OwnershipGraph:
         aliases = str(self.aliases[i])
         return Entity(
             id=str(self.ids[i]),
-            name=str(self.names[i]) or None,
+            name=str(self.names[i]).strip() or None,
             country=str(self.countries[i]) or None,
             aliases=tuple(a.strip() for a in aliases.split(";") if a.strip()),
         )
@@ -528,6 +528,15 @@ class OwnershipGraph:
             return np.full(m, "", dtype=object)
 
         def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            # mostly-empty optional columns: hash only the filled cells
+            filled = values != ""
+            n_filled = int(np.count_nonzero(filled))
+            if n_filled < len(values) // 2:
+                sub_codes, sub_uniques = pd.factorize(values[filled], sort=False)
+                codes = np.full(len(values), len(sub_uniques), np.int64)
+                codes[filled] = sub_codes
+                return codes, np.append(np.asarray(sub_uniques, dtype=object),
+                                        np.array([""], dtype=object))
             codes, uniques = pd.factorize(values, sort=False)
             return np.asarray(codes), np.asarray(uniques, dtype=object)
 
@@ -563,12 +572,14 @@ class OwnershipGraph:
                 raise entities.error(f"entity id {ent_ids[pos]!r} appears more than once",
                                      pos, "id")
 
-            def ecol(name: str) -> np.ndarray:
+            def ecol(name: str, strip: bool = True) -> np.ndarray:
                 if name in ef.columns:
-                    return _strip_texts(ef[name].to_numpy(dtype=object))
+                    values = ef[name].to_numpy(dtype=object)
+                    return _strip_texts(values) if strip else values
                 return np.full(len(ef), "", dtype=object)
 
-            ent_name, ent_alias = ecol("name"), ecol("aliases")
+            # names and aliases are trimmed when an Entity is made (entity_at)
+            ent_name, ent_alias = ecol("name", False), ecol("aliases", False)
             ccodes, cuniques = factorize(ecol("country"))
             upper = np.empty(len(cuniques) + 1, dtype=object)
             upper[-1] = ""
