@@ -149,7 +149,7 @@ def describe_list(lst: ScreeningList, today: _dt.date | None = None) -> str:
         text = f"as of {when.isoformat()} ({age} day{'s' if age != 1 else ''} old"
         if prov.retrieved_at is None and prov.path and prov.path.startswith("<embedded>"):
             text += "; run `exportscreen lists update` for the current list"
-        elif age > 30:
+        elif prov.retrieved_at is not None and age > 30:
             text += "; consider `exportscreen lists update`"
         parts.append(text + ")")
     else:
