@@ -338,8 +338,11 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
 
     shipment = _shipment(table, frame, tops, root, n_products)
 
+    # keep only what error messages need, so the text frame can be freed before checking
+    slim = Table(frame.iloc[:0], table.label, table.from_file)
+    del frame
     return Bom(
-        table=table, product=product, line_id=line_id, parent=parent, root=root, depth=depth,
+        table=slim, product=product, line_id=line_id, parent=parent, root=root, depth=depth,
         category=codes, value_text=value_text, composition_index=composition_index,
         compositions=compositions, own_mask=own_mask, subtree_mask=subtree_mask,
         subtree_known=known.astype(bool), origin=origin, made_in=made_in,
