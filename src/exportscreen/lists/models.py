@@ -88,7 +88,13 @@ class ListEntry(BaseModel):
     @property
     def content_hash(self) -> str:
         """sha256 of the entry's content: changes whenever anything published about it changes."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        # the same JSON as model_dump(mode="json"), built directly: diffs hash every entry
+        data = {
+            name: list(value) if isinstance(value, tuple)
+            else value.isoformat() if isinstance(value, _dt.date) else value
+            for name, value in ((n, getattr(self, n)) for n in _ENTRY_FIELDS)
+        }
+        payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     @property
@@ -98,6 +104,9 @@ class ListEntry(BaseModel):
         for alias in self.aliases:
             seen.setdefault(alias, None)
         return tuple(seen)
+
+
+_ENTRY_FIELDS: tuple[str, ...] = tuple(ListEntry.model_fields)
 
 
 class ListProvenance(BaseModel):
