@@ -141,3 +141,37 @@ def test_builtin_pack_cites_every_control() -> None:
     assert len(pack.foreign_export.part_i) == 13  # research §6: 13 Part I items
     assert {c.element for c in pack.export_from_china.controls} == {
         "Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y", "Ho", "Er", "Tm", "Eu", "Yb"}
+
+
+def test_undecodable_bytes_are_reported_where_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"product_id,line_id,category,value,description\n"
+                     b"P,A,magnet,1,ok\nP2,B,metal,2,caf\xe9\n")
+    with pytest.raises(InputError) as info:
+        load_bom(path)
+    assert (info.value.row, info.value.column) == (3, "description")
+
+
+def test_excel_and_tsv_inputs(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"product_id": ["P", "P"], "line_id": ["G", "D"],
+                          "parent_id": ["", "G"], "category": ["magnet", "metal"],
+                          "value": ["100", "0.1"], "elements": ["Nd;Dy", "Dy"],
+                          "origin": ["JP", "CN"], "cn_technology": ["no", "no"],
+                          "export_from": ["JP", ""], "destination": ["US", ""]})
+    xlsx = tmp_path / "bom.xlsx"
+    frame.to_excel(xlsx, index=False)
+    tsv = tmp_path / "bom.tsv"
+    frame.to_csv(tsv, sep="\t", index=False)
+    for path in (xlsx, tsv):
+        (v,) = xs.check_bom(path, date="2026-11-28")
+        assert v.status == "license_required" and str(v.ratio) == "0.001"
+
+
+def test_deep_chain_loads_with_correct_depth() -> None:
+    n = 3000
+    frame = pd.DataFrame({"product_id": ["P"] * n, "line_id": [f"L{i}" for i in range(n)],
+                          "parent_id": [""] + [f"L{i}" for i in range(n - 1)],
+                          "category": ["component"] * n, "value": ["1"] * n})
+    bom = load_bom(frame.iloc[::-1].reset_index(drop=True))
+    assert sorted(bom.depth.tolist()) == list(range(n))
+    assert set(bom.root.tolist()) == {n - 1}
