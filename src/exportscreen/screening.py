@@ -362,7 +362,7 @@ def detect_columns(
                 )
             chosen[role] = given
             continue
-        keyed = {}
+        keyed: dict[str, str] = {}
         for column in columns:
             keyed.setdefault(_header_key(column), column)
         used = {v for v in chosen.values() if v}
@@ -443,7 +443,7 @@ def _resolve_list(source: Any) -> ScreeningList:
 
     if isinstance(source, ScreeningList):
         return source
-    from . import load_list
+    from .lists import load_list
 
     return load_list(source if source is not None else "default")
 
@@ -462,14 +462,13 @@ def _thresholds(matcher: Any, hit: float | None, possible: float | None) -> tupl
 
 
 def _make_matcher(lst: ScreeningList, hit: float | None, possible: float | None) -> Any:
-    from .names import NameMatcher
+    from .names import HIT_THRESHOLD, POSSIBLE_THRESHOLD, NameMatcher
 
-    kwargs: dict[str, float] = {}
-    if hit is not None:
-        kwargs["hit_threshold"] = hit
-    if possible is not None:
-        kwargs["possible_threshold"] = possible
-    return NameMatcher(lst, **kwargs)
+    return NameMatcher(
+        lst,
+        hit_threshold=HIT_THRESHOLD if hit is None else hit,
+        possible_threshold=POSSIBLE_THRESHOLD if possible is None else possible,
+    )
 
 
 def _match_unique(
@@ -487,7 +486,7 @@ def _match_unique(
     starts = range(0, len(unique), chunk)
     bar = None
     if progress and unique:
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped]
 
         bar = tqdm(total=len(unique), desc=desc, unit="name", file=sys.stderr, leave=False)
     try:
@@ -783,7 +782,7 @@ def _affiliate_alert(
         f"{how} {entity_name!r} [{entity_id}], {label} under {rule_id}"
         f"{': ' + affiliate.reason if affiliate.reason else ''}; path: {affiliate.path_text()}"
     )
-    entry = root[0] if root else None
+    root_entry = root[0] if root else None
     evidence = {
         "status": str(finding.status), "entity": entity_id,
         "roots": {r: own.listed[r][0].content_hash for r in roots if r in own.listed},
@@ -792,13 +791,14 @@ def _affiliate_alert(
     }
     return Alert(
         kind="affiliate", status=status, score=link_score,
-        entry_id=entry.id if entry else (root_id or ""),
-        entry_name=entry.name if entry else "", matched_alias="",
-        source=entry.source if entry else "", source_name=entry.source_name if entry else "",
+        entry_id=root_entry.id if root_entry else (root_id or ""),
+        entry_name=root_entry.name if root_entry else "", matched_alias="",
+        source=root_entry.source if root_entry else "",
+        source_name=root_entry.source_name if root_entry else "",
         license_requirement=str(getattr(finding, "license_requirement", None)
-                                or (entry.license_requirement if entry else "") or ""),
+                                or (root_entry.license_requirement if root_entry else "") or ""),
         license_policy=str(getattr(finding, "license_policy", None)
-                           or (entry.license_policy if entry else "") or ""),
+                           or (root_entry.license_policy if root_entry else "") or ""),
         reason=reason, alert_hash=_sha256_json(evidence), affiliate=affiliate,
     )
 
@@ -941,7 +941,7 @@ def screen(
     ids = frame[cols["id"]].tolist() if cols["id"] and n else [""] * n
     bad_columns: list[list[str]] = [[] for _ in range(n)]
     for column in input_columns:
-        flags = frame[column].str.contains(_SURROGATES) if n else []
+        flags: Any = frame[column].str.contains(_SURROGATES) if n else []
         for position in [i for i, flag in enumerate(flags) if flag]:
             bad_columns[position].append(column)
     errors: dict[int, str] = {}
@@ -1032,11 +1032,11 @@ def screen(
                 by_name.append(position)
         if own.entity_matcher is not None and by_name:
             entity_matches = _match_unique(
-                own.entity_matcher, [query_of[p] for p in by_name],  # type: ignore[misc]
+                own.entity_matcher, [q for p in by_name if (q := query_of[p]) is not None],
                 limit=3, progress=progress, desc="affiliates",
             )
             for position in by_name:
-                found = entity_matches.get(query_of[position], [])  # type: ignore[arg-type]
+                found = entity_matches.get(query_of[position] or ("", None), [])
                 hits = [m for m in found if m.status == "hit"]
                 if hits:
                     best = min(hits, key=lambda m: (-float(m.score), str(m.entry_id)))
@@ -1067,7 +1067,7 @@ def screen(
             ))
             continue
         alerts: list[Alert] = []
-        for match in matches.get(query_of[position], ()):  # type: ignore[arg-type]
+        for match in matches.get(query_of[position] or ("", None), ()):
             entry = entries.get(str(match.entry_id))
             if entry is not None and match.status in ("hit", "possible"):
                 alerts.append(_name_alert(match, entry))

@@ -59,7 +59,9 @@ def frame_to_csv(frame: pd.DataFrame) -> str:
 
 def write_csv(run_or_frame: ScreeningRun | pd.DataFrame, path: str | Path) -> None:
     """Write the results table as UTF-8 CSV (with BOM, so Excel reads the encoding)."""
-    frame = getattr(run_or_frame, "frame", run_or_frame)
+    frame: pd.DataFrame = (
+        run_or_frame.frame if hasattr(run_or_frame, "frame") else run_or_frame  # type: ignore[assignment]
+    )
     Path(path).write_text(frame_to_csv(frame), encoding="utf-8-sig", newline="")
 
 

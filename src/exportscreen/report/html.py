@@ -109,7 +109,7 @@ def ownership_svg(link: AffiliateLink, supplier_name: str = "") -> str:
             parts.append(f'<text x="{pad + 10}" y="{y + 19 + number * 16}" font-size="13" '
                          f'font-weight="600" fill="#1d2433">{_e(text)}</text>')
         tag = f"[{step.entity_id}]" + (f" {step.country}" if step.country else "")
-        if listed:
+        if step.listed_entry_id is not None:
             tag += f" · listed: entry {step.listed_entry_id[:12]}"
         elif last:
             tag += f" · {link.finding_status}"

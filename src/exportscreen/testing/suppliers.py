@@ -77,7 +77,7 @@ def supplier_frames(
         pool = st.one_of(pool, st.sampled_from(list(names)))
     name = st.one_of(pool, st.just("")) if with_errors else pool
     n = draw(st.integers(min_value=min_rows, max_value=max_rows))
-    rows = []
+    rows: list[dict[str, str]] = []
     for index in range(n):
         row = {name_column: draw(name)}
         if country_column:
