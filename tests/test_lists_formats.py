@@ -318,7 +318,7 @@ def test_ofac_bad_rows_strict_and_lenient() -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [("not_a_list.csv", "missing required column"),
-     ("corrupt_binary.csv", "not a text file"),
+     ("corrupt_binary.csv", "not a readable gzip file"),
      ("unclosed_quote.csv", "malformed CSV"),
      ("truncated.xml", "malformed XML"),
      ("billion_laughs.xml", "refused unsafe XML"),
@@ -328,6 +328,15 @@ def test_files_that_are_not_lists_fail_clearly(name: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as info:
         xs.load_list(LISTS / "bad" / name)
     assert info.value.file is not None and name in info.value.file
+
+
+def test_gzipped_csl_loads_like_the_plain_file(tmp_path: Path) -> None:
+    path = tmp_path / "consolidated.csv.gz"
+    path.write_bytes(gzip.compress((LISTS / "csl_sample.csv").read_bytes()))
+    assert detect_format(path) == "csl-csv"
+    lst = xs.load_list(path)
+    assert lst.entries == xs.load_list(LISTS / "csl_sample.csv").entries
+    assert lst.provenance.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_missing_path_and_folder_without_lists(tmp_path: Path) -> None:

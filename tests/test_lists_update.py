@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import threading
@@ -35,6 +36,8 @@ ROUTES: dict[str, tuple[int, str, bytes]] = {
     "/not-a-list.csv": (200, "text/csv", (LISTS / "bad" / "not_a_list.csv").read_bytes()),
     "/login.html": (200, "text/html; charset=utf-8", b"<html><body>Sign in</body></html>"),
     "/empty.csv": (200, "text/csv", b""),
+    "/binary.csv": (200, "application/octet-stream", bytes(range(256)) * 8),
+    "/good.csv.gz": (200, "application/gzip", gzip.compress(GOOD, mtime=0)),
 }
 
 
@@ -101,6 +104,11 @@ def test_good_update_is_installed_and_used_by_default(server: str) -> None:
     assert "as of" in xs.describe_list(lst) and "(0 days old" in xs.describe_list(lst)
 
 
+def test_gzipped_download_is_accepted(server: str) -> None:
+    update_list(f"{server}/good.csv.gz", min_ratio=0, progress=False)
+    assert load_default().entries == xs.load_list(LISTS / "csl_sample.csv").entries
+
+
 def test_json_download_is_accepted(server: str) -> None:
     update_list(f"{server}/good.json", min_ratio=0, progress=False)
     pointer = read_pointer()
@@ -111,7 +119,8 @@ def test_json_download_is_accepted(server: str) -> None:
 @pytest.mark.parametrize(
     ("route", "message"),
     [("/truncated.csv", "truncated"),
-     ("/corrupt.csv", "not a text file"),
+     ("/corrupt.csv", "gzip file is corrupt"),
+     ("/binary.csv", "not a text file"),
      ("/unclosed.csv", "malformed CSV"),
      ("/not-a-list.csv", "missing required column"),
      ("/login.html", "content type 'text/html'"),

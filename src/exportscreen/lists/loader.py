@@ -4,7 +4,8 @@ Formats (DESIGN.md "Lists"):
 
 * ``"default"`` - the newest list ``exportscreen lists update`` installed in the cache,
   else the embedded 2022 CSL snapshot;
-* a trade.gov CSL CSV (``.csv``) or JSON (``.json``: ``{"results": [...]}`` or a list);
+* a trade.gov CSL CSV (``.csv``) or JSON (``.json``: ``{"results": [...]}`` or a list),
+  also gzip-compressed (``consolidated.csv.gz``);
 * an OFAC legacy CSV folder (``sdn.csv``/``add.csv``/``alt.csv``/``sdn_comments.csv`` or
   ``cons_prim.csv``/``cons_add.csv``/``cons_alt.csv``/``cons_comments.csv``), or the
   ``sdn.csv``/``cons_prim.csv`` file itself (its companions are read from beside it);
@@ -44,6 +45,9 @@ def detect_format(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.read(4096)
     name = path.name.lower()
+    if head.startswith(GZIP_MAGIC):  # consolidated.csv.gz: look inside
+        head = _gunzip(_read_bytes(path), str(path))[:4096]
+        name = name.removesuffix(".gz")
     if head.startswith(b"PK\x03\x04"):
         return "ofac-xml"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -63,6 +67,19 @@ def detect_format(path: Path) -> str:
     if name.endswith((".xml", ".zip")):
         return "ofac-xml"
     return "csl-csv"
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _gunzip(raw: bytes, label: str) -> bytes:
+    import gzip
+    import zlib
+
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"not a readable gzip file: {exc}", file=label) from None
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -120,7 +137,9 @@ def load_list(
         if path.is_dir():
             raise InputError("expected a CSL file, found a folder", file=label)
         raw = _read_bytes(path)
-        digest = hashlib.sha256(raw).hexdigest()
+        digest = hashlib.sha256(raw).hexdigest()  # of the file as given
+        if raw.startswith(GZIP_MAGIC):
+            raw = _gunzip(raw, label)
         if kind == "csl-csv":
             entries, rejected, notices = parse_csl_csv(raw, label, strict=strict)
         else:

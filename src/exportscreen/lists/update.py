@@ -14,6 +14,7 @@ mirror fails).
 from __future__ import annotations
 
 import datetime as _dt
+import gzip
 import hashlib
 import json
 import shutil
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,7 @@ OFFICIAL_CSL_URL = (
 ACCEPTED_TYPES = frozenset({
     "text/csv", "application/csv", "text/plain", "application/octet-stream",
     "application/json", "text/json", "application/vnd.ms-excel", "text/comma-separated-values",
-    "binary/octet-stream",
+    "binary/octet-stream", "application/gzip", "application/x-gzip",
 })
 USER_AGENT = "exportscreen-list-update (+https://pypi.org/project/exportscreen/)"
 CHUNK = 64 * 1024
@@ -137,6 +139,11 @@ def update_list(
         meta = _download(url, download, timeout, progress)
         raw = download.read_bytes()
         label = f"download from {url}"
+        if raw.startswith(b"\x1f\x8b"):  # a .csv.gz mirror
+            try:
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise UpdateError(f"downloaded gzip file is corrupt: {exc}") from None
         head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         try:
             if head in (b"{", b"["):
