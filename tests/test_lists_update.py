@@ -234,3 +234,21 @@ def test_cache_dir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.M
     assert cache_dir() == tmp_path / "c"
     monkeypatch.delenv("EXPORTSCREEN_CACHE")
     assert "exportscreen" in str(cache_dir())
+
+
+def test_cli_in_a_fresh_process(server: str) -> None:
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "exportscreen", "lists", *args],
+                              capture_output=True, text=True, env=dict(os.environ), timeout=120)
+
+    info = run("info", "--format", "json")
+    assert info.returncode == 0, info.stderr
+    assert json.loads(info.stdout)["entries"] == 14160
+    failed = run("update", "--url", f"{server}/missing.csv", "--no-progress")
+    assert failed.returncode == 1 and "HTTP 404" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    usage = run("update", "--min-ratio", "2", "--url", f"{server}/good.csv")
+    assert usage.returncode == 2 and "min_ratio" in usage.stderr
