@@ -159,9 +159,12 @@ def bench_false_alerts(shared: Path, matcher: object) -> None:
     rest = [(n, s) for n, s in zip(names, status, strict=True) if n not in collisions]
     rest_hits = sum(1 for _, s in rest if s == "hit")
     rest_flagged = sum(1 for _, s in rest if s)
+    flagged_collisions = sum(
+        1 for n, s in zip(names, status, strict=True) if n in collisions and s
+    )
     print(
-        f"  genuine collisions (same name as a CSL name once legal-form words are removed): "
-        f"{len(collisions)}, of which flagged {sum(1 for n, s in zip(names, status, strict=True) if n in collisions and s)}"
+        "  genuine collisions (same name as a CSL name once legal-form words are removed): "
+        f"{len(collisions)}, of which flagged {flagged_collisions}"
     )
     for name in sorted(collisions):
         i = names.index(name)
@@ -199,9 +202,8 @@ def bench_variants(matcher: object, count: int = 1500, seed: int = 20261128) -> 
         if not ok:
             misses.append((entry.name, variant, kinds))
     print(f"== recall on realistic variants: {count} CSL entries, seed {seed}")
-    print(
-        f"  found with the right entry (hit or possible, top 10): {found} ({100 * found / count:.1f} %)"
-    )
+    share = 100 * found / count
+    print(f"  found with the right entry (hit or possible, top 10): {found} ({share:.1f} %)")
     for kind in sorted(total_kind):
         print(
             f"    {kind:13s} {100 * by_kind[kind] / total_kind[kind]:5.1f} % of {total_kind[kind]}"

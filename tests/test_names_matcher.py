@@ -168,7 +168,11 @@ def test_variants_of_listed_names_are_found(csl_matcher: NameMatcher, listed: st
     assert ids, listed
 
     @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(name_variants(listed, kinds=("legal", "abbreviate", "punctuation", "typo", "city")))
+    @given(
+        name_variants(
+            listed, kinds=("legal", "abbreviate", "punctuation", "typo", "city"), max_changes=1
+        )
+    )
     def check(variant: str) -> None:
         results = csl_matcher.match(variant, limit=30)
         assert ids & {r.entry_id for r in results}, variant

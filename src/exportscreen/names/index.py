@@ -81,13 +81,14 @@ class CandidateIndex:
             self._exact[analysis.normalized].append(position)
 
     def candidates(
-        self, query: NameAnalysis, *, limit: int = 24, min_share: float = 0.4
+        self, query: NameAnalysis, *, limit: int = 24, min_share: float = 0.35
     ) -> list[int]:
         """Positions of the names worth scoring for *query*, best first, deterministic."""
         exact = self._exact.get(query.normalized, [])
         shares: dict[str, float] = {}
         own = 0.0
-        unseen_idf = math.log(max(self.size, 1)) + 1.0
+        # a trigram no list name has is most often a typo: it counts, but at half weight
+        unseen_idf = (math.log(max(self.size, 1)) + 1.0) / 2
         for gram, share in weighted_trigrams(query):
             if gram in self._postings:
                 shares[gram] = shares.get(gram, 0.0) + share

@@ -410,9 +410,9 @@ def _analyze_cached(text: str) -> NameAnalysis:
             if len(again) == len(pairs)
             else again
         )
-    pairs = _read_numbers(pairs, tables)
     if len(" ".join(t for t, _ in pairs)) >= _TRUNCATION_LENGTH:
         pairs = _complete_truncated_legal(pairs, tables)
+    pairs = _read_numbers(pairs, tables)
     pairs, titles = _drop_titles(pairs, tables)
     out_tokens = tuple(t for t, _ in pairs)
     classes = tuple(_classify(t, c, tables) for t, c in pairs)
