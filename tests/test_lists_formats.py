@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import exportscreen as xs
 from exportscreen.errors import InputError
@@ -365,3 +367,44 @@ def test_undecodable_bytes_are_reported_not_dropped(tmp_path: Path) -> None:
 )
 def test_detect_format(relative: str, expected: str) -> None:
     assert detect_format(LISTS / relative) == expected
+
+
+def _words(text: str) -> set[str]:
+    import re
+
+    return {w for w in re.findall(r"[^\W_]+", text.casefold())}
+
+
+BOILERPLATE = {"a", "k", "f", "n", "aka", "fka", "and", "affiliated", "entity", "of"}
+
+
+def test_cleaning_never_loses_words_of_a_published_name(snapshot: xs.ScreeningList) -> None:
+    cleaned = [e for e in snapshot if e.published_name]
+    assert len(cleaned) > 150
+    for entry in cleaned:
+        kept = _words(" ".join([entry.name, *entry.aliases, *entry.relations]))
+        lost = _words(entry.published_name or "") - kept - BOILERPLATE
+        assert not lost, (entry.published_name, lost)
+
+
+@settings(max_examples=60)
+@given(
+    base=st.sampled_from(["Huawei Technologies Co., Ltd.", "Beijing Institute of Aerospace",
+                          "Gazprom Promgaz, AO", "Asia-Invest LLC", "OOO ?Neftegaz?"]),
+    acronym=st.from_regex(r"[A-Z]{2,6}", fullmatch=True),
+    place=st.sampled_from(["Tsim Sha Tsui", "Guangdong", "Liebefeld"]),
+    shape=st.integers(0, 4),
+)
+def test_clean_name_keeps_every_word(base: str, acronym: str, place: str, shape: int) -> None:
+    published = [
+        f"{base} ({acronym})",
+        f"{base}, {place}",
+        f"{base} and any successor, sub-unit, or subsidiary thereof",
+        f"{base} (f.k.a. {place} Trading {acronym})",
+        f"{acronym} Holding (a subordinate institute of {base})",
+    ][shape]
+    fixed, _ = repair_mojibake(published)
+    cleaned = clean_name(fixed)
+    kept = _words(" ".join([cleaned.name, *cleaned.aliases, *cleaned.relations]))
+    assert not (_words(fixed) - kept - BOILERPLATE)
+    assert cleaned.name.strip() and cleaned.name == cleaned.name.strip()
