@@ -147,3 +147,24 @@ def test_missing_column_and_bad_json(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_decisions(bad)
     assert info.value.row == 1 and info.value.column == "decision"
+
+
+def test_cli_template_then_decisions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from exportscreen.cli import main
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    template = tmp_path / "decisions.csv"
+    assert main(["screen", str(fixtures / "suppliers.csv"), "--decisions-template", str(template),
+                 "--out", str(tmp_path / "week1.json")]) == 0
+    filled = pd.read_csv(template, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert (filled["decision"] == "").all() and len(filled) >= 9
+    first = filled.index[filled["status"] == "hit"][0]
+    filled.loc[first, ["decision", "analyst", "date"]] = ["false_positive", "QA", "2026-11-01"]
+    filled.to_csv(template, index=False)
+    capsys.readouterr()
+    assert main(["screen", str(fixtures / "suppliers.csv"), "--decisions", str(template),
+                 "--since", str(tmp_path / "week1.json")]) == 0
+    out = capsys.readouterr()
+    assert "1 closed as false positive" in out.out
+    assert "Changes since the previous run (1)" in out.out
+    assert "lines of the decisions file have no decision" in out.err or "line(s)" in out.err

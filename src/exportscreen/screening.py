@@ -304,13 +304,14 @@ class ScreeningRun:
 
     @property
     def summary(self) -> dict[str, int]:
-        """Rows per status (all five, in STATUSES order) and open / decided alert counts."""
+        """Rows per status (all five), open alerts, rows with alerts closed as false positive,
+        rows whose deciding alert is confirmed, rows with re-opened decisions."""
         counts = {status: 0 for status in STATUSES}
         for result in self.rows:
             counts[result.status] += 1
         counts["rows"] = len(self.rows)
         counts["open_alerts"] = sum(1 for r in self.rows if r.is_open_alert)
-        counts["false_positive"] = sum(1 for r in self.rows if r.decision == "false_positive")
+        counts["false_positive"] = sum(1 for r in self.rows if r.suppressed)
         counts["confirmed"] = sum(1 for r in self.rows if r.decision == "confirmed")
         counts["reopened"] = sum(1 for r in self.rows if r.reopened)
         return counts
@@ -1368,6 +1369,9 @@ def _diff(
                     result.top.alert_hash if result.top else "")):
                 reasons.append("the ownership evidence changed" if ownership_info and prev_own
                                else "ownership screening was added or dropped")
+            if result.suppressed:
+                reasons.append("alert(s) closed as false positive: " + ", ".join(
+                    f"entry {a.entry_id} ({d.describe()})" for a, d in result.suppressed))
             if str(prev.get("decision") or "") != result.decision or result.reopened:
                 reasons.append("an analyst decision applies, expired or re-opened"
                                if result.decision or result.reopened or prev.get("decision")
