@@ -408,3 +408,37 @@ def test_clean_name_keeps_every_word(base: str, acronym: str, place: str, shape:
     kept = _words(" ".join([cleaned.name, *cleaned.aliases, *cleaned.relations]))
     assert not (_words(fixed) - kept - BOILERPLATE)
     assert cleaned.name.strip() and cleaned.name == cleaned.name.strip()
+
+
+# ---------------------------------------------------------------- own lists
+
+
+def test_own_list_loads_with_defaults_and_reports_unused_columns() -> None:
+    lst = xs.load_list(LISTS / "own_list.csv")
+    assert lst.provenance.format == "own-csv" and len(lst) == 4
+    assert lst.provenance.notices == ("columns not used by exportscreen: internal_owner",)
+    acme = lst.get("C-001")
+    assert acme is not None and acme.source == "own" and acme.aliases == ("Acme Shadow", "ASTF")
+    assert acme.countries == ("AE",) and str(acme.start_date) == "2024-03-01"
+    petrov = lst.get("C-004")
+    assert petrov is not None and petrov.countries == ("RU",)  # "Russia" -> RU
+    assert "Иван Петров" in petrov.aliases
+    assert lst.get("C-003").source == "entity_list"  # type: ignore[union-attr]
+
+
+def test_own_list_bad_country_names_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    path.write_text("id,name,country\n1,Foo Ltd,Narnia\n2,Bar Ltd,CN\n", "utf-8")
+    with pytest.raises(InputError) as info:
+        xs.load_list(path)
+    assert (info.value.row, info.value.column) == (2, "country")
+    lenient = xs.load_list(path, strict=False)
+    assert len(lenient) == 1 and lenient.rejected[0].column == "country"
+
+
+def test_own_list_needs_an_id(tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    path.write_text("name,country\nFoo Ltd,CN\n", "utf-8")
+    with pytest.raises(InputError) as info:
+        xs.load_list(path)
+    assert (info.value.row, info.value.column) == (1, "id")

@@ -247,14 +247,28 @@ def parse_csl_csv(
     except csv.Error as exc:
         raise InputError(f"not a well-formed CSV header: {exc}", file=label, row=1) from None
     header = [h.strip() for h in header]
-    for column in REQUIRED_COLUMNS:
+    own = "source" not in header and "name" in header
+    notices: list[str] = []
+    if own:
+        for column in OWN_REQUIRED:
+            if column not in header:
+                raise InputError(
+                    "missing required column of an own list (id, name; optional "
+                    f"{', '.join(OWN_OPTIONAL)}) (columns found: {', '.join(header[:12])})",
+                    file=label, row=1, column=column,
+                )
+        unused = [h for h in header if h not in OWN_REQUIRED and h not in OWN_OPTIONAL]
+        if unused:
+            notices.append(f"columns not used by exportscreen: {', '.join(unused)}")
+    for column in () if own else REQUIRED_COLUMNS:
         if column not in header:
             raise InputError(
                 "missing required column of a Consolidated Screening List CSV "
-                f"(columns found: {', '.join(header[:12]) or 'none'})",
+                f"(columns found: {', '.join(header[:12]) or 'none'}); an own list needs "
+                "at least the columns id and name",
                 file=label, row=1, column=column,
             )
-    if "_id" not in header and "id" not in header and "entity_number" not in header:
+    if not own and "_id" not in header and "id" not in header and "entity_number" not in header:
         raise InputError("missing the id column", file=label, row=1, column="_id")
     width = len(header)
 
@@ -277,7 +291,14 @@ def parse_csl_csv(
             if len(cells) != width:
                 yield number, {"__width__": str(len(cells))}, raw
                 continue
-            yield number, dict(zip(header, cells, strict=True)), raw
+            record = dict(zip(header, cells, strict=True))
+            if own:
+                try:
+                    record = own_to_csl(record)
+                except RecordError as exc:
+                    yield number, _BadRecord(exc.reason, exc.column), raw
+                    continue
+            yield number, record, raw
 
     def checked() -> Iterable[tuple[int, Mapping[str, str], str]]:
         for number, record, raw in records():
@@ -287,12 +308,16 @@ def parse_csl_csv(
                     raise InputError(reason, file=label, row=number)
                 yield number, {"_id": "", "source": "", "name": "", "__bad__": reason}, raw
                 continue
+            if isinstance(record, _BadRecord):
+                yield number, record, raw
+                continue
             if not record:
                 yield number, {"_id": "", "source": "", "name": "", "__bad__": raw}, raw
                 continue
             yield number, record, raw
 
-    return _collect(_fix_reasons(checked()), label, strict)
+    entries, rejected, more = _collect(_fix_reasons(checked()), label, strict)
+    return entries, rejected, notices + more
 
 
 def _fix_reasons(
@@ -309,12 +334,57 @@ def _fix_reasons(
 class _BadRecord(dict[str, str]):
     """A record that failed before field parsing; ``entry_from_csl`` reports its reason."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, column: str | None = None) -> None:
         super().__init__()
         self.reason = reason
+        self.column = column
 
     def get(self, key: str, default: Any = None) -> Any:
-        raise RecordError(None, self.reason)
+        raise RecordError(self.column, self.reason)
+
+
+# ---------------------------------------------------------------- own lists
+
+OWN_REQUIRED = ("id", "name")
+OWN_OPTIONAL = (
+    "list", "aliases", "entity_type", "type", "country", "countries", "address", "addresses",
+    "programs", "license_requirement", "license_policy", "federal_register_notice",
+    "start_date", "remarks",
+)
+
+
+def own_to_csl(row: Mapping[str, str]) -> dict[str, str]:
+    """A row of a user's own list as a CSL record.
+
+    Own lists are CSV files with ``id`` and ``name`` and optionally ``list`` (the source
+    code, default ``own``), ``aliases`` and ``programs`` (``;``-separated), ``country`` /
+    ``countries`` (ISO 3166 alpha-2 codes or country names, ``;``-separated),
+    ``entity_type`` / ``type``, ``address`` / ``addresses``, ``license_requirement``,
+    ``license_policy``, ``federal_register_notice``, ``start_date`` (YYYY-MM-DD) and
+    ``remarks``. A country that is not a known code or name is an error in that column.
+    """
+    countries: list[str] = []
+    for column in ("country", "countries"):
+        for value in split_multi(row.get(column, "")):
+            code = country_code(value)
+            if code is None:
+                raise RecordError(column, f"not an ISO 3166 country code or name: {value!r}")
+            countries.append(code)
+    return {
+        "_id": row.get("id", ""),
+        "source": row.get("list", "").strip() or "own",
+        "name": row.get("name", ""),
+        "alt_names": row.get("aliases", ""),
+        "type": row.get("entity_type", "") or row.get("type", ""),
+        "addresses": row.get("addresses", "") or row.get("address", ""),
+        "nationalities": "; ".join(countries),
+        "programs": row.get("programs", ""),
+        "license_requirement": row.get("license_requirement", ""),
+        "license_policy": row.get("license_policy", ""),
+        "federal_register_notice": row.get("federal_register_notice", ""),
+        "start_date": row.get("start_date", ""),
+        "remarks": row.get("remarks", ""),
+    }
 
 
 def _join_json(value: Any) -> str:

@@ -9,6 +9,7 @@ Formats (DESIGN.md "Lists"):
 * an OFAC legacy CSV folder (``sdn.csv``/``add.csv``/``alt.csv``/``sdn_comments.csv`` or
   ``cons_prim.csv``/``cons_add.csv``/``cons_alt.csv``/``cons_comments.csv``), or the
   ``sdn.csv``/``cons_prim.csv`` file itself (its companions are read from beside it);
+* a user's own list: a CSV with ``id`` and ``name`` (see :func:`exportscreen.lists.csl.own_to_csl`);
 * an OFAC enhanced XML file (``SDN_ENHANCED.XML``/``CONS_ENHANCED.XML``, plain or ``.zip``).
 """
 
@@ -23,7 +24,7 @@ from .models import ListProvenance, RejectedRecord, ScreeningList
 
 __all__ = ["detect_format", "load_list"]
 
-FORMATS = ("csl-csv", "csl-json", "ofac-csv", "ofac-xml")
+FORMATS = ("csl-csv", "csl-json", "ofac-csv", "ofac-xml", "own-csv")
 
 
 def detect_format(path: Path) -> str:
@@ -89,6 +90,16 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
 
 
+def _is_own_list(raw: bytes) -> bool:
+    """A CSV whose header has ``name`` but no CSL ``source`` column: a user's own list."""
+    import csv
+    import io
+
+    first = raw.decode("utf-8-sig", errors="replace").split("\n", 1)[0]
+    header = [h.strip() for h in next(csv.reader(io.StringIO(first)), [])]
+    return "source" not in header and "name" in header
+
+
 def _snapshot_date(entries: list[object]) -> object:
     dates = [d for d in (getattr(e, "start_date", None) for e in entries) if d is not None]
     return max(dates) if dates else None
@@ -131,7 +142,7 @@ def load_list(
         raise InputError(f"unknown list format {kind!r}; one of {', '.join(FORMATS)}",
                          file=label)
     notices: list[str] = []
-    if kind in {"csl-csv", "csl-json"}:
+    if kind in {"csl-csv", "csl-json", "own-csv"}:
         from .csl import parse_csl_csv, parse_csl_json
 
         if path.is_dir():
@@ -140,8 +151,9 @@ def load_list(
         digest = hashlib.sha256(raw).hexdigest()  # of the file as given
         if raw.startswith(GZIP_MAGIC):
             raw = _gunzip(raw, label)
-        if kind == "csl-csv":
+        if kind in {"csl-csv", "own-csv"}:
             entries, rejected, notices = parse_csl_csv(raw, label, strict=strict)
+            kind = "own-csv" if _is_own_list(raw) else "csl-csv"
         else:
             try:
                 document = json.loads(raw.decode("utf-8-sig"))
@@ -151,7 +163,7 @@ def load_list(
                 raise InputError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column "
                                  f"{exc.colno}", file=label, row=exc.lineno) from None
             entries, rejected, notices = parse_csl_json(document, label, strict=strict)
-        source_title = "US Consolidated Screening List"
+        source_title = "Own list" if kind == "own-csv" else "US Consolidated Screening List"
         snapshot = _snapshot_date(list(entries))
     elif kind == "ofac-csv":
         from .ofac import parse_ofac_csv
