@@ -832,21 +832,25 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
                           e.dst[sel]))]
     contrib: dict[int, list[Contribution]] = defaultdict(list)
     rel_names = ("ownership", "control", "branch")
-    for k, s, d in zip(sel.tolist(), e.src[sel].tolist(), e.dst[sel].tolist(), strict=True):
-        kind = int(e.kind[k])
+    heads_of: dict[int, list[int]] = defaultdict(list)
+    cols = zip(sel.tolist(), e.src[sel].tolist(), e.dst[sel].tolist(), e.kind[sel].tolist(),
+               e.jg[sel].tolist(), graph.unknown[e.ids[sel]].tolist(), e.lo[sel].tolist(),
+               e.hi[sel].tolist(), strict=True)
+    for _, s, d, kind, jg, unknown, lo, hi in cols:
         owner_status = ("listed" if seeds[s] else "covered" if active_lo[s] and status[s] ==
                         _COVERED else "undetermined" if status[s] == _UNDET else
                         "out_of_scope" if active_lo[s] else "possibly_covered")
-        jg = int(e.jg[k])
-        gid = int(e.ids[k])
         if kind == OWNERSHIP:
-            unknown = bool(graph.unknown[gid])
-            c = Contribution(str(ids[s]), None if unknown else _pct(int(e.lo[k])),
-                             None if unknown else _pct(int(e.hi[k])), "ownership", owner_status,
+            c = Contribution(str(ids[s]), None if unknown else _pct(lo),
+                             None if unknown else _pct(hi), "ownership", owner_status,
                              graph.joint_groups[jg] if jg >= 0 else None)
         else:
             c = Contribution(str(ids[s]), None, None, rel_names[kind], owner_status)
+            if kind == BRANCH:
+                heads_of[d].append(s)
         contrib[d].append(c)
+    for heads in heads_of.values():
+        heads.sort()
 
     def path_to(i: int) -> tuple[str, ...]:
         chain = [i]
@@ -870,7 +874,7 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
         agg_max = _pct(int(agg_hi_v[i]))
         if branch_of_listed[i]:
             heads = [c.owner_id for c in cs if c.relation == "branch"]
-            chain = _branch_path(graph, e, seeds, i)
+            chain = _branch_path(graph, heads_of, seeds, i)
             root_ids = (chain[0],) if chain else tuple(heads[:1])
             parties = [p for r in root_ids for p in by_id.get(r, [])]
             req, pol = _most_restrictive(parties)
@@ -943,16 +947,13 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
     return out
 
 
-def _branch_path(graph: OwnershipGraph, e: _Edges, seeds: np.ndarray, i: int) -> tuple[str, ...]:
-    # walk up branch edges to a listed head
+def _branch_path(graph: OwnershipGraph, heads_of: dict[int, list[int]], seeds: np.ndarray,
+                 i: int) -> tuple[str, ...]:
+    """Walk up branch ties (smallest head id first) to a listed head."""
     chain = [i]
     seen = {i}
     while not seeds[chain[-1]]:
-        incoming = np.flatnonzero((e.dst == chain[-1]) & (e.kind == BRANCH))
-        if incoming.size == 0:
-            break
-        heads = sorted(int(e.src[k]) for k in incoming.tolist())
-        nxt = next((h for h in heads if h not in seen), None)
+        nxt = next((h for h in heads_of.get(chain[-1], ()) if h not in seen), None)
         if nxt is None:
             break
         chain.append(nxt)

@@ -543,19 +543,18 @@ class OwnershipGraph:
         # ids ---------------------------------------------------------------
         # factorize each id column, check and trim only the distinct values, then join
         # the distinct values of all columns (much cheaper than re-factorizing rows)
-        parts_codes: list[np.ndarray] = []
-        parts_uniques: list[np.ndarray] = []
-        for name in ("owner_id", "owned_id"):
-            codes, uniques = factorize(column(name))
-            stripped = _strip_texts(uniques)
-            bad = _first_bad_id(stripped)
-            if bad is not None:
-                pos = int(np.flatnonzero(codes == bad)[0])
-                what = ("empty id" if not stripped[bad]
-                        else "id has bytes that are not UTF-8")
-                raise fail(what, pos, name)
-            parts_codes.append(codes)
-            parts_uniques.append(stripped)
+        # owner and owned ids hashed in one pass; only distinct values are checked
+        both_codes, both_uniques = pd.factorize(
+            np.concatenate([column("owner_id"), column("owned_id")]), sort=False)
+        stripped = _strip_texts(np.asarray(both_uniques, dtype=object))
+        bad = _first_bad_id(stripped)
+        if bad is not None:
+            pos = int(np.flatnonzero(both_codes == bad)[0])
+            name = "owner_id" if pos < m else "owned_id"
+            raise fail("empty id" if not stripped[bad] else "id has bytes that are not UTF-8",
+                       pos % m if m else 0, name)
+        parts_codes = [both_codes[:m], both_codes[m:]]
+        parts_uniques = [stripped]
 
         ent_ids = np.array([], dtype=object)
         ent_name = ent_country = ent_alias = np.array([], dtype=object)
@@ -593,11 +592,9 @@ class OwnershipGraph:
 
         joined = np.concatenate([*parts_uniques, ent_ids])
         jcodes_all, ids = _sorted_factorize(joined)
-        k0 = len(parts_uniques[0])
-        k1 = k0 + len(parts_uniques[1])
-        owner = jcodes_all[:k0][parts_codes[0]].astype(np.int32) if m else np.zeros(0, np.int32)
-        owned = (jcodes_all[k0:k1][parts_codes[1]].astype(np.int32) if m
-                 else np.zeros(0, np.int32))
+        k1 = len(parts_uniques[0])
+        owner = jcodes_all[:k1][parts_codes[0]].astype(np.int32) if m else np.zeros(0, np.int32)
+        owned = jcodes_all[:k1][parts_codes[1]].astype(np.int32) if m else np.zeros(0, np.int32)
         n = len(ids)
         names = np.full(n, "", dtype=object)
         countries = np.full(n, "", dtype=object)
