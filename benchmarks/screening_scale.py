@@ -127,12 +127,50 @@ def generate(n_suppliers: int, n_entities: int, listed_heads: int) -> None:
           f"({len(in_graph)} in the graph), {min(len(heads), group)} listed group heads")
 
 
+def phases(as_of: str) -> None:
+    """Run ``screen()`` in this process with timers around each phase and print them."""
+    import exportscreen.ownership as ownership
+    import exportscreen.screening as screening
+    from exportscreen.report.csv import write_csv
+
+    spent: dict[str, float] = {}
+
+    def timed(label: str, function):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+        return wrapper
+
+    screening._resolve_list = timed("list load", screening._resolve_list)
+    screening._make_matcher = timed("matcher build", screening._make_matcher)
+    screening._load_graph = timed("graph load", screening._load_graph)
+    screening._match_unique = timed("name matching", screening._match_unique)
+    ownership.apply_affiliates_rule = timed("affiliates rule", ownership.apply_affiliates_rule)
+    start = time.perf_counter()
+    run = screening.screen(OUT / "suppliers.csv", ownership=OUT / "ownership.csv",
+                           entities=OUT / "entities.csv", as_of=as_of)
+    total = time.perf_counter() - start
+    start = time.perf_counter()
+    write_csv(run, OUT / "results_phases.csv")
+    spent["csv write"] = time.perf_counter() - start
+    spent["rest of screen()"] = total - sum(v for k, v in spent.items() if k != "csv write")
+    for label, seconds in spent.items():
+        print(f"  {label}: {seconds:.1f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  in-process total {total + spent['csv write']:.1f} s, peak RSS {peak:.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--suppliers", type=int, default=100_000)
     parser.add_argument("--entities", type=int, default=100_000)
     parser.add_argument("--listed-heads", type=int, default=200)
     parser.add_argument("--as-of", default="2026-12-01")
+    parser.add_argument("--phases", action="store_true",
+                        help="also run in-process with a time per phase")
     args = parser.parse_args()
     generate(args.suppliers, args.entities, args.listed_heads)
     results = OUT / "results.csv"
@@ -150,6 +188,9 @@ def main() -> None:
         counts = Counter(row["screen_status"] for row in csv.DictReader(handle))
     print(f"end to end: {elapsed:.1f} s wall, peak RSS {peak_mib:.0f} MiB (largest process)")
     print("statuses:", dict(sorted(counts.items())))
+    if args.phases:
+        print("phases (in-process):")
+        phases(args.as_of)
 
 
 if __name__ == "__main__":
