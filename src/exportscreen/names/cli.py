@@ -162,7 +162,8 @@ def _run_batch(
             "matched_name",
             "matched_source",
         ]
-        sys.stdout.write(format_table(out.to_dict("records"), columns))
+        records = [{str(k): v for k, v in row.items()} for row in out.to_dict("records")]
+        sys.stdout.write(format_table(records, columns))
     flagged = sum(1 for m in best if m and m.status)
     print(f"screened {len(names)} names: {flagged} flagged (hit or possible)", file=sys.stderr)
     return 0
