@@ -21,7 +21,8 @@ def format_summary(run: ScreeningRun, *, max_alerts: int = 200) -> str:
     lst = prov["list"]
     lines = [
         f"Screened {counts['rows']} rows of {prov['input']['path'] or 'a DataFrame'} against "
-        f"{lst['source']} ({lst['entries']} entries, snapshot {lst.get('snapshot_date') or '?'})",
+        f"{lst['source']} ({lst['entries']} entries, "
+        f"snapshot {lst.get('snapshot_date') or 'undated'})",
     ]
     if run.ownership:
         own = run.ownership
