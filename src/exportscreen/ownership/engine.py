@@ -34,7 +34,6 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -244,7 +243,7 @@ def _most_restrictive(parties: list[ListedParty]) -> tuple[str | None, str | Non
 # ------------------------------------------------------------------ arithmetic
 def _meets(v: np.ndarray, k: np.ndarray, thr: int, strict: bool) -> np.ndarray:
     """v + k·ε compared with the threshold (ε an infinitesimal: open bounds)."""
-    return (v > thr) | ((v == thr) & ((k > 0) if strict else (k >= 0)))
+    return np.asarray((v > thr) | ((v == thr) & ((k > 0) if strict else (k >= 0))))
 
 
 def _pair_min(av: np.ndarray, ak: np.ndarray, bv: np.ndarray, bk: np.ndarray
@@ -298,7 +297,7 @@ def _gather(indptr: np.ndarray, nodes: np.ndarray) -> np.ndarray:
     if total == 0:
         return np.zeros(0, np.int64)
     offsets = np.repeat(starts - np.r_[0, np.cumsum(counts)[:-1]], counts)
-    return np.arange(total, dtype=np.int64) + offsets
+    return np.asarray(np.arange(total, dtype=np.int64) + offsets)
 
 
 @dataclass
@@ -849,8 +848,8 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
             if kind == BRANCH:
                 heads_of[d].append(s)
         contrib[d].append(c)
-    for heads in heads_of.values():
-        heads.sort()
+    for head_list in heads_of.values():
+        head_list.sort()
 
     def path_to(i: int) -> tuple[str, ...]:
         chain = [i]
@@ -873,9 +872,9 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
         agg_min = _pct(int(agg_lo_v[i]))
         agg_max = _pct(int(agg_hi_v[i]))
         if branch_of_listed[i]:
-            heads = [c.owner_id for c in cs if c.relation == "branch"]
+            head_ids = [c.owner_id for c in cs if c.relation == "branch"]
             chain = _branch_path(graph, heads_of, seeds, i)
-            root_ids = (chain[0],) if chain else tuple(heads[:1])
+            root_ids: tuple[str, ...] = (chain[0],) if chain else tuple(head_ids[:1])
             parties = [p for r in root_ids for p in by_id.get(r, [])]
             req, pol = _most_restrictive(parties)
             out.append(AffiliateFinding(
@@ -937,13 +936,13 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
                     f"but is not covered by {preset.id} (needs {cmp_text} {thr_text} "
                     "ownership): a red flag calling for due diligence.")
             label = "red_flag"
-        final: str = label
+        final: Status = label  # type: ignore[assignment]
         if suspended and label in ("covered", "undetermined"):
             final = "suspended"
             core += f" {preset.id} is suspended at the as-of date, so this is not in force."
         out.append(AffiliateFinding(
             ent_id, final, agg_min, agg_max, cs, root_ids, path, req, pol,
-            core + via + scope_note, name, country, label, basis))  # type: ignore[arg-type]
+            core + via + scope_note, name, country, label, basis))
     return out
 
 
@@ -979,7 +978,7 @@ def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
         if not lst:
             raise table.error("empty list name", pos, "list")
 
-        def opt(name: str, record: dict[str, Any] = rec) -> str | None:
+        def opt(name: str, record: Mapping[Any, Any] = rec) -> str | None:
             value = str(record.get(name, "")).strip() if name in cols else ""
             return value or None
 
@@ -988,7 +987,3 @@ def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
                                license_requirement=opt("license_requirement"),
                                license_policy=opt("license_policy")))
     return out
-
-
-def _decimal(x: float) -> Decimal:
-    return Decimal(repr(x))

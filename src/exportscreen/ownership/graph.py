@@ -37,7 +37,7 @@ from .._io import Table, has_undecodable, read_table
 from ..errors import InputError
 
 if TYPE_CHECKING:
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
     import pandas as pd
 
 __all__ = [
@@ -272,12 +272,17 @@ class OwnershipGraph:
         return self._index
 
     def index_of(self, entity_id: str) -> int | None:
-        pos = self.index.get_indexer([entity_id])[0]
+        import pandas as pd
+
+        pos = self.index.get_indexer(pd.Index([entity_id], dtype=object))[0]
         return None if pos < 0 else int(pos)
 
     def positions(self, entity_ids: list[str]) -> np.ndarray:
         """Positions of *entity_ids* (-1 where absent)."""
-        return np.asarray(self.index.get_indexer(entity_ids), dtype=np.int64)
+        import pandas as pd
+
+        return np.asarray(self.index.get_indexer(pd.Index(entity_ids, dtype=object)),
+                          dtype=np.int64)
 
     def entity_at(self, i: int) -> Entity:
         aliases = str(self.aliases[i])
@@ -659,9 +664,10 @@ class OwnershipGraph:
                        int(both[0]), "percent")
         lo = np.where(p_given, p_lo, np.where(a_given, a_lo, 0))
         hi = np.where(p_given, p_hi, np.where(b_given, b_hi, HUNDRED))
-        bad = np.flatnonzero(lo > hi)
-        if len(bad):
-            raise fail("percent_min is greater than percent_max", int(bad[0]), "percent_min")
+        inverted = np.flatnonzero(lo > hi)
+        if len(inverted):
+            raise fail("percent_min is greater than percent_max", int(inverted[0]),
+                       "percent_min")
         unknown = ~(p_given | a_given | b_given)
         nonown_pct = np.flatnonzero((relation != OWNERSHIP) & ~unknown)
         if len(nonown_pct):
@@ -705,13 +711,13 @@ class OwnershipGraph:
                 except ValueError:
                     raise fail(f"not a date in the form YYYY-MM-DD: {t!r}",
                                int(np.flatnonzero(c == k)[0]), name) from None
-            return out[c]
+            return np.asarray(out[c])
 
         vf = days("valid_from", DAY_MIN)
         vt = days("valid_to", DAY_MAX)
-        bad = np.flatnonzero(vf > vt)
-        if len(bad):
-            raise fail("valid_from is after valid_to", int(bad[0]), "valid_from")
+        backwards = np.flatnonzero(vf > vt)
+        if len(backwards):
+            raise fail("valid_from is after valid_to", int(backwards[0]), "valid_from")
 
         rows = (np.asarray(row_numbers, np.int64) if row_numbers is not None
                 else np.arange(m, dtype=np.int64) + (2 if table.from_file else 0))

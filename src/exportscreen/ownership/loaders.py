@@ -8,6 +8,7 @@ saying what was not used and why — nothing is dropped silently.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,7 +54,7 @@ def gleif_frame(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     fraction_like = 0
     inactive = 0
 
-    def cell(rec: dict[str, Any], name: str) -> str:
+    def cell(rec: Mapping[Any, Any], name: str) -> str:
         return str(rec.get(name, "")).strip() if name in cols else ""
 
     for pos, rec in enumerate(f.to_dict("records")):
@@ -178,18 +179,20 @@ def bods_frames(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]
             bump("replaced statement(s) not used")
             continue
         stype = s.get("statementType") or s.get("recordType") or ""
-        details = s.get("recordDetails") if "recordDetails" in s else s
+        details: dict[str, Any] = (s.get("recordDetails") or {}) if "recordDetails" in s else s
         key = str(s.get("recordId") or sid)
         if stype in ("entityStatement", "entity"):
-            juris = details.get("incorporatedInJurisdiction") or details.get("jurisdiction") or {}
+            juris: Any = (details.get("incorporatedInJurisdiction") or details.get("jurisdiction")
+                          or {})
             names = [str(a) for a in details.get("alternateNames", []) or []]
             entities[key] = {"id": key, "name": str(details.get("name") or ""),
                              "country": str(juris.get("code") or "")[:2]
                              if isinstance(juris, dict) else "",
                              "aliases": ";".join(names)}
         elif stype in ("personStatement", "person"):
-            names = details.get("names") or []
-            full = next((str(n.get("fullName")) for n in names if n.get("fullName")), "")
+            person_names: list[Any] = details.get("names") or []
+            full = next((str(n.get("fullName")) for n in person_names
+                         if isinstance(n, dict) and n.get("fullName")), "")
             entities[key] = {"id": key, "name": full, "country": "", "aliases": ""}
         elif stype in ("ownershipOrControlStatement", "relationship"):
             rels.append((number, s))
@@ -207,7 +210,7 @@ def bods_frames(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]
 
     rows: list[dict[str, Any]] = []
     for number, s in rels:
-        details = s.get("recordDetails") if "recordDetails" in s else s
+        details = (s.get("recordDetails") or {}) if "recordDetails" in s else s
         subject = party(details.get("subject"))
         owner = party(details.get("interestedParty"))
         if not subject or not owner:

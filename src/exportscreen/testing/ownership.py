@@ -164,7 +164,7 @@ def ownership_rows(
 
 @st.composite
 def ownership_graphs(
-    draw: st.DrawFn, rule: str | RulePreset = "us-ofac", **kwargs: Any
+    draw: st.DrawFn, /, rule: str | RulePreset = "us-ofac", **kwargs: Any
 ) -> tuple[OwnershipGraph, dict[str, str]]:
     """``(OwnershipGraph, {listed id: list})`` with a list name that seeds *rule*."""
     preset = get_rule(rule)
@@ -286,7 +286,7 @@ def reference_coverage(
 
 @st.composite
 def ownership_cases(
-    draw: st.DrawFn, rule: str | RulePreset = "us-ofac", **kwargs: Any
+    draw: st.DrawFn, /, rule: str | RulePreset = "us-ofac", **kwargs: Any
 ) -> tuple[OwnershipGraph, dict[str, str], ExpectedCoverage]:
     """``(graph, listed, expected)``: *expected* is the reference's definitely covered set
     (a frozenset) with ``.possibly``, ``.rule`` and ``.as_of``."""
