@@ -179,7 +179,7 @@ def test_interrupted_pointer_swap_leaves_the_old_list(server: str,
 
     with monkeypatch.context() as patch:
         patch.setattr(os, "replace", crash)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(UpdateError, match=r"cannot install the list .*disk full"):
             update_list(f"{server}/changed.csv", min_ratio=0, progress=False)
     assert (lists_dir() / "current.json").read_bytes() == before
     assert not [p for p in lists_dir().iterdir() if p.name.startswith(".")]

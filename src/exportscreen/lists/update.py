@@ -131,9 +131,12 @@ def update_list(
     if not 0 <= min_ratio <= 1:
         raise InputError(f"min_ratio must be between 0 and 1, got {min_ratio}", column="min_ratio")
     base = lists_dir()
-    base.mkdir(parents=True, exist_ok=True)
     previous = load_default()
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=base))
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=base))
+    except OSError as exc:
+        raise UpdateError(f"cannot write to the cache folder {base}: {exc}") from None
     try:
         download = staging / "download"
         meta = _download(url, download, timeout, progress)
@@ -184,14 +187,21 @@ def update_list(
             "entries_sha256": hashlib.sha256(blob).hexdigest(),
             "notices": notices,
         }
-        if not folder.exists():
-            tmp_folder = staging / "version"
-            tmp_folder.mkdir()
-            download.replace(tmp_folder / filename)
-            (tmp_folder / "entries.json.gz").write_bytes(blob)
-            tmp_folder.replace(folder)
-        _atomic_write(base / "current.json",
-                      (json.dumps(pointer, indent=2, ensure_ascii=False) + "\n").encode())
+        try:
+            if not folder.exists():
+                tmp_folder = staging / "version"
+                tmp_folder.mkdir()
+                download.replace(tmp_folder / filename)
+                (tmp_folder / "entries.json.gz").write_bytes(blob)
+                try:
+                    tmp_folder.replace(folder)
+                except OSError:
+                    if not folder.is_dir():  # not a concurrent update of the same list
+                        raise
+            _atomic_write(base / "current.json",
+                          (json.dumps(pointer, indent=2, ensure_ascii=False) + "\n").encode())
+        except OSError as exc:
+            raise UpdateError(f"cannot install the list in {base}: {exc}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _prune(base, keep={version, _previous_version(previous)})
