@@ -267,3 +267,15 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "<svg" in dom.stdout and "Ownership paths" in dom.stdout
     assert dom.stdout.count('<span class="st affiliate">') >= 3
+
+
+def test_suspended_rule_gives_possible_not_affiliate() -> None:
+    run = screen(FIX / "suppliers.csv", ownership=FIX / "ownership.csv",
+                 entities=FIX / "entities.csv", as_of="2026-01-15")
+    qinglan = by_id(run, "V20001")
+    assert qinglan.status == "possible"
+    assert qinglan.top is not None and qinglan.top.affiliate is not None
+    assert qinglan.top.affiliate.finding_status == "suspended"
+    assert "suspended" in qinglan.reason
+    assert run.summary["affiliate"] == 0
+    assert run.ownership is not None and run.ownership["rule_in_force"] is not None
