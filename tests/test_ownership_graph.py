@@ -240,3 +240,35 @@ def test_bods_statements(tmp_path: Path) -> None:
     bad = write(tmp_path, "[{", "bad.json")
     with pytest.raises(InputError, match="not JSON"):
         OwnershipGraph.from_bods(bad)
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    from exportscreen.ownership import engine, graph, rules
+
+    for module in (engine, graph, rules):
+        failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert failures == 0, module.__name__
+
+
+def test_undecodable_id_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    path.write_bytes(b"owner_id,owned_id,percent\nA,B,50\nX\xff,B,10\n")
+    with pytest.raises(InputError) as err:
+        OwnershipGraph.from_csv(path)
+    assert (err.value.row, err.value.column) == (3, "owner_id")
+    assert "UTF-8" in err.value.message
+
+
+def test_list_entries_from_the_lists_area_seed_the_rule() -> None:
+    from exportscreen.lists import ListEntry
+
+    g = OwnershipGraph.from_frame(pd.DataFrame({"owner_id": ["L1"], "owned_id": ["A"],
+                                                "percent": ["75"]}))
+    entry = ListEntry(id="L1", source="entity_list", name="Listed One",
+                      license_policy="Presumption of denial")
+    result = apply_affiliates_rule(g, [entry], "us-bis-affiliates", "2025-10-15")
+    f = result.finding("A")
+    assert f is not None and f.status == "covered"
+    assert f.license_policy == "Presumption of denial"
