@@ -6,9 +6,11 @@ character trigrams of the padded token (``"$huawei$"`` -> ``$hu``, ``hua`` ...).
 trigram's weight is its inverse document frequency, ``log(N / df)``; trigrams found in
 more than 5 % of names carry no weight. A query adds up, per list name, the weights
 of the trigrams it shares with it (one ``numpy.bincount`` over the postings), and
-the best-scoring names that reach a share of the query's own trigram weight are the
-candidates. Typos, joined words ("SiemensAG") and truncated words still share most
-trigrams, so they are found; the precise scoring happens afterwards on a few dozen
+the names that reach a share of the query's own trigram weight are the candidates,
+best first after dividing by the square root of each name's own weight (so that, among
+names sharing the query's words, those with fewer other words come first). Typos,
+joined words ("SiemensAG") and truncated words still share most trigrams, so they are
+found; the precise scoring happens afterwards on a few dozen
 names instead of tens of thousands.
 
 Example::
@@ -62,8 +64,13 @@ class CandidateIndex:
     def __init__(self, names: Sequence[NameAnalysis]) -> None:
         self.size = len(names)
         postings: dict[str, list[int]] = defaultdict(list)
+        shares: list[dict[str, float]] = []
         for position, analysis in enumerate(names):
-            for gram in set(trigrams(analysis)):
+            own: dict[str, float] = {}
+            for gram, share in weighted_trigrams(analysis):
+                own[gram] = own.get(gram, 0.0) + share
+            shares.append(own)
+            for gram in own:
                 postings[gram].append(position)
         limit = max(50, int(self.size * _MAX_DOCUMENT_SHARE))
         self._postings: dict[str, np.ndarray] = {}
@@ -75,6 +82,15 @@ class CandidateIndex:
                 continue
             self._postings[gram] = np.asarray(positions, dtype=np.int32)
             self._idf[gram] = math.log(self.size / len(positions)) + 1.0
+        # each name's own trigram weight: among equally good candidates the ranking
+        # prefers names with less else in them (a cosine-like normalisation)
+        self._norms = np.asarray(
+            [
+                max(sum(w * self._idf.get(g, 0.0) for g, w in own.items()), 1e-9) ** 0.5
+                for own in shares
+            ],
+            dtype=np.float64,
+        )
         # exact compare forms -> names, so an exact match is never missed
         self._exact: dict[str, list[int]] = defaultdict(list)
         for position, analysis in enumerate(names):
@@ -105,7 +121,7 @@ class CandidateIndex:
         positions = np.concatenate([self._postings[g] for g in grams])
         scores = np.bincount(positions, weights=weights, minlength=self.size)
         hits = np.flatnonzero(scores >= own * min_share)
-        order = np.argsort(-scores[hits], kind="stable")[:limit]
+        order = np.argsort(-scores[hits] / self._norms[hits], kind="stable")[:limit]
         found = [int(p) for p in hits[order]]
         seen = set(found)
         found.extend(p for p in exact if p not in seen)

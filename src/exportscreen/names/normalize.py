@@ -130,6 +130,7 @@ class _Tables:
     numbers: dict[str, int]
     titles: frozenset[tuple[str, ...]]
     relations: tuple[str, ...]
+    nicknames: dict[str, frozenset[int]]
 
 
 def _base_tokens(text: str) -> list[str]:
@@ -177,6 +178,12 @@ def _tables() -> _Tables:
         for word in words:
             numbers[word] = int(digits)
     relations = tuple(line.casefold() for line in _data_lines("relations.txt"))
+    groups: dict[str, set[int]] = {}
+    for number, line in enumerate(_data_lines("nicknames.txt")):
+        for name in line.split("|"):
+            key = tuple(_base_tokens(name))
+            if len(key) == 1:
+                groups.setdefault(key[0], set()).add(number)
     return _Tables(
         phrases=phrases,
         max_phrase=max(len(k) for k in phrases),
@@ -185,6 +192,7 @@ def _tables() -> _Tables:
         numbers=numbers,
         titles=frozenset(titles),
         relations=relations,
+        nicknames={name: frozenset(ids) for name, ids in groups.items()},
     )
 
 
@@ -417,6 +425,13 @@ def _analyze_cached(text: str) -> NameAnalysis:
     out_tokens = tuple(t for t, _ in pairs)
     classes = tuple(_classify(t, c, tables) for t, c in pairs)
     return NameAnalysis(text, out_tokens, classes, tuple(titles) + dropped)
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """True when two tokens are forms of one given name (``nicknames.txt``: Bill/William)."""
+    groups = _tables().nicknames
+    first, second = groups.get(a), groups.get(b)
+    return bool(first and second and first & second)
 
 
 def normalize_name(text: str) -> str:

@@ -46,7 +46,7 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from .normalize import NameAnalysis, analyze_name
+from .normalize import NameAnalysis, analyze_name, same_given_name
 
 __all__ = [
     "CLASS_WEIGHTS",
@@ -90,7 +90,9 @@ class ScoringParams:
     substitution_penalty: float = 0.72
     number_substitution_penalty: float = 0.88
     number_substitution_weight: float = 0.5
-    particle_order_penalty: float = 0.7
+    particle_order_penalty: float = 0.6
+    min_agreement: float = 0.0
+    given_name_agreement: float = 0.85
     legal_conflict_penalty: float = 0.8
     extra_number_penalty: float = 0.9
     typo_cost: float = 1.0
@@ -154,6 +156,8 @@ def token_similarity(
         return 0.0
     if (class_a == "legal") != (class_b == "legal"):
         return 0.0
+    if class_a == class_b == "word" and same_given_name(a, b):
+        return params.given_name_agreement
     if prefix_a and len(a) >= 3 and len(b) > len(a) and b.startswith(a):
         return params.truncation_agreement
     if prefix_b and len(b) >= 3 and len(a) > len(b) and a.startswith(b):
@@ -236,7 +240,7 @@ def align(
             sim = token_similarity(
                 a, b, ca, cb, prefix_a=i == last_q, prefix_b=j == last_c, params=params
             )
-            if sim > 0.0:
+            if sim > 0.0 and sim >= params.min_agreement:
                 candidates.append((-sim, -(qw[i] + cw[j]), i, j))
     candidates.sort()
     used_q: set[int] = set()
