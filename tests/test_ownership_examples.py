@@ -276,3 +276,25 @@ def test_bis_sdn_seeds_only_744_8_programs() -> None:
     result = apply_affiliates_rule(g, listed, "us-bis-affiliates", IN_FORCE)
     assert result.ids("covered") == {"A", "C"}
     assert any("no programs given" in n for n in result.notices)
+
+
+def test_direct_only_custom_rule() -> None:
+    from exportscreen import get_rule
+
+    direct = get_rule("eu").model_copy(update={"id": "eu-direct", "indirect": "direct_only"})
+    g = graph([("X", "A", "50"), ("A", "B", "50"), ("X", "C", "", "branch"),
+               ("C", "D", "60")])
+    result = apply_affiliates_rule(g, {"X": "eu"}, direct, IN_FORCE)
+    # A is held directly; B only through A (not counted); the branch C is part of X,
+    # so what C holds X holds directly: D is covered
+    assert result.ids("covered") == {"A", "C", "D"}
+
+
+def test_direct_only_custom_rule_per_party() -> None:
+    from exportscreen import get_rule
+
+    direct = get_rule("uk").model_copy(update={"id": "uk-direct", "indirect": "direct_only"})
+    g = graph([("X", "A", "60"), ("A", "B", "60"), ("X", "C", "", "branch"),
+               ("C", "D", "60")])
+    result = apply_affiliates_rule(g, {"X": "uk"}, direct, IN_FORCE)
+    assert result.ids("covered") == {"A", "C", "D"}

@@ -24,7 +24,7 @@ def outcome(graph: OwnershipGraph, listed: dict[str, str], rule: str) -> dict[st
 
 
 @pytest.mark.parametrize("rule", ["us-ofac", "us-bis-affiliates", "eu", "eu-pre2024", "uk"])
-@settings(max_examples=60)
+@settings(max_examples=150)
 @given(data=st.data())
 def test_agrees_with_brute_force_reference(rule: str, data: st.DataObject) -> None:
     graph, listed, expected = data.draw(ownership_cases(rule=rule, joint_groups=rule == "uk"))

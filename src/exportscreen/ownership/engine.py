@@ -322,11 +322,12 @@ def _cascade(e: _Edges, n: int, seeds: np.ndarray, upper: bool, thr: int, strict
     acc2_k = np.zeros(n, np.int64) if upper else acc_k
     w_v = e.hi if upper else e.lo
     w_k = -e.hi_open if upper else e.lo_open
+    seedlike = seeds.copy()
     frontier = np.flatnonzero(seeds)
     while frontier.size:
         idx = _gather(e.indptr, frontier)
-        if direct_only:
-            idx = idx[seeds[e.src[idx]] | (e.kind[idx] == BRANCH)]
+        if direct_only:  # only listed parties (and their branches) hold directly
+            idx = idx[seedlike[e.src[idx]] | (e.kind[idx] == BRANCH)]
         d = e.dst[idx]
         keep = ~(reached[d] | seeds[d])
         idx, d = idx[keep], d[keep]
@@ -342,6 +343,9 @@ def _cascade(e: _Edges, n: int, seeds: np.ndarray, upper: bool, thr: int, strict
             np.add.at(acc2_k, do, e.lo_open[io])
         forced = np.zeros(0, np.int64)
         branch_hit = d[kind == BRANCH]
+        if direct_only:
+            from_seedlike = (kind == BRANCH) & seedlike[e.src[idx]]
+            seedlike[d[from_seedlike]] = True
         if control_covers:
             forced = d[kind == CONTROL]
         cand = np.unique(d)
@@ -403,10 +407,11 @@ def _per_party(e: _Edges, n: int, seed_idx: np.ndarray, upper: bool, thr: int, s
         acc: dict[int, list[int]] = {}
         counted: set[int] = set()
         active = {r}
+        direct_holders = {r}  # the party and its branches (direct_only)
         queue = deque([r])
         while queue:
             u = queue.popleft()
-            if direct_only and u != r:
+            if direct_only and u not in direct_holders:
                 edges = [k for k in range(indptr[u], indptr[u + 1]) if kind[k] == BRANCH]
             else:
                 edges = list(range(indptr[u], indptr[u + 1]))
@@ -437,6 +442,8 @@ def _per_party(e: _Edges, n: int, seed_idx: np.ndarray, upper: bool, thr: int, s
                 if not hit:
                     continue
                 parent[v] = u
+                if kind[k] == BRANCH and u in direct_holders:
+                    direct_holders.add(v)
                 in_scope = bool(can_cover[v]) or kind[k] == BRANCH
                 if in_scope:
                     roots_of[v].add(r)
