@@ -222,3 +222,15 @@ def test_nomenklatura_benchmark_f1_floor(shared_data) -> None:  # type: ignore[n
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert len(rows) == 826
     assert f1 >= 0.86, f1
+
+
+def test_arabic_script_meets_latin_spelling() -> None:
+    assert compare_names("فرناندو بيريز", "Fernando Pérez", kind="person") >= 85
+    assert compare_names("محمد بن سلمان", "Mohammed bin Salman", kind="person") >= 85
+    assert compare_names("باراك أوباما", "Fernando Perez", kind="person") < 50
+
+
+def test_given_name_forms_and_generic_siblings() -> None:
+    assert compare_names("Bill Gates", "William Gates", kind="person") >= 85
+    assert compare_names("Bill Gates", "Robert Gates", kind="person") < 70
+    assert compare_names("CRYSTALORD SYSTEMS LIMITED", "CRYSTALORD LTD", kind="organization") < 70

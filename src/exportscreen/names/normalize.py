@@ -86,6 +86,7 @@ class NameAnalysis:
     tokens: tuple[str, ...]
     classes: tuple[str, ...]
     dropped: tuple[str, ...] = ()
+    abjad: bool = False  # written in Arabic or Hebrew script (vowels mostly unwritten)
 
     @property
     def normalized(self) -> str:
@@ -424,7 +425,33 @@ def _analyze_cached(text: str) -> NameAnalysis:
     pairs, titles = _drop_titles(pairs, tables)
     out_tokens = tuple(t for t, _ in pairs)
     classes = tuple(_classify(t, c, tables) for t, c in pairs)
-    return NameAnalysis(text, out_tokens, classes, tuple(titles) + dropped)
+    return NameAnalysis(
+        text, out_tokens, classes, tuple(titles) + dropped, abjad=bool(_ABJAD.search(text))
+    )
+
+
+_ABJAD = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_SKELETON_MAP = str.maketrans({"p": "b", "v": "b", "c": "k", "q": "k", "g": "j"})
+_SKELETON_DROP = re.compile("[aeiouyhw]")
+
+
+def consonant_skeleton(analysis: NameAnalysis) -> NameAnalysis:
+    """The name's consonants only, for comparing a name written in Arabic or Hebrew
+    script (where short vowels are not written) with its Latin spelling.
+
+    Vowels and the letters Arabic uses as long vowels (y, w, h) are dropped, letters the
+    scripts do not tell apart are merged (p/b/v, c/k/q, g/j) and doubled letters are
+    collapsed: "Fernando Perez" and "فرناندو بيريز" both become "frnd brz".
+    """
+    tokens = []
+    for token in analysis.tokens:
+        if token.isdigit():
+            tokens.append(token)
+            continue
+        skeleton = _SKELETON_DROP.sub("", token.translate(_SKELETON_MAP))
+        collapsed = "".join(ch for i, ch in enumerate(skeleton) if i == 0 or ch != skeleton[i - 1])
+        tokens.append(collapsed or token[:1])
+    return NameAnalysis(analysis.text, tuple(tokens), analysis.classes, analysis.dropped)
 
 
 def same_given_name(a: str, b: str) -> bool:

@@ -41,12 +41,12 @@ follows rigour's length-dependent cost cliff.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from .normalize import NameAnalysis, analyze_name, same_given_name
+from .normalize import NameAnalysis, analyze_name, consonant_skeleton, same_given_name
 
 __all__ = [
     "CLASS_WEIGHTS",
@@ -93,6 +93,8 @@ class ScoringParams:
     particle_order_penalty: float = 0.6
     min_agreement: float = 0.0
     given_name_agreement: float = 0.85
+    organization_generic_extra: float = 2.0
+    skeleton_factor: float = 0.9
     legal_conflict_penalty: float = 0.8
     extra_number_penalty: float = 0.9
     typo_cost: float = 1.0
@@ -210,7 +212,55 @@ def align(
     symmetric: bool = False,
     params: ScoringParams = DEFAULT_PARAMS,
 ) -> Alignment:
-    """Align two analysed names and score them (the rule is in the module docstring)."""
+    """Align two analysed names and score them (the rule is in the module docstring).
+
+    When exactly one of the names was written in Arabic or Hebrew script, the names are
+    also compared as consonant skeletons (those scripts leave most vowels unwritten);
+    that comparison counts at 90 % and is used when it is the better one.
+    """
+    result = _align(
+        query,
+        candidate,
+        kind=kind,
+        query_weights=query_weights,
+        candidate_weights=candidate_weights,
+        symmetric=symmetric,
+        params=params,
+    )
+    if query.abjad == candidate.abjad or result.score >= 100.0:
+        return result
+    skeletal = _align(
+        consonant_skeleton(query),
+        consonant_skeleton(candidate),
+        kind=kind,
+        query_weights=query_weights,
+        candidate_weights=candidate_weights,
+        symmetric=symmetric,
+        params=params,
+    )
+    score = round(skeletal.score * params.skeleton_factor, 1)
+    if score <= result.score:
+        return result
+    return replace(
+        skeletal,
+        score=score,
+        penalties=(
+            *skeletal.penalties,
+            f"compared as consonant skeletons (Arabic/Hebrew script): ×{params.skeleton_factor}",
+        ),
+    )
+
+
+def _align(
+    query: NameAnalysis,
+    candidate: NameAnalysis,
+    *,
+    kind: Kind = None,
+    query_weights: Sequence[float] | None = None,
+    candidate_weights: Sequence[float] | None = None,
+    symmetric: bool = False,
+    params: ScoringParams = DEFAULT_PARAMS,
+) -> Alignment:
     qt, ct = query.tokens, candidate.tokens
     qc, cc = query.classes, candidate.classes
     qw, cw = _weights(query, query_weights), _weights(candidate, candidate_weights)
@@ -289,10 +339,13 @@ def align(
         extra_q_weight = extra_c_weight = (extra_q_weight + extra_c_weight) / 2
     extra_q = [i for i in left_q if i not in substituted_q]
     extra_c = [j for j in left_c if j not in substituted_c]
+    # an organisation that adds a descriptive word ("Systems", "Trust") is usually a
+    # sibling, not the same organisation: such words count in full when left over
+    generic_extra = params.organization_generic_extra if kind == "organization" else 1.0
     for i in extra_q:
-        denominator += qw[i] * extra_q_weight
+        denominator += qw[i] * extra_q_weight * (generic_extra if qc[i] == "generic" else 1.0)
     for j in extra_c:
-        denominator += cw[j] * extra_c_weight
+        denominator += cw[j] * extra_c_weight * (generic_extra if cc[j] == "generic" else 1.0)
     base = numerator / denominator if denominator else 0.0
 
     penalties: list[str] = []
