@@ -438,18 +438,27 @@ def _align(
 def _particle_order_swapped(
     query: NameAnalysis, candidate: NameAnalysis, pairs: list[tuple[int, int, float]]
 ) -> bool:
-    """True when both names use a patronymic particle and the aligned words around it swap."""
+    """True when both names use a patronymic particle and the names beside it differ:
+    "X bin Y" vs "Y bin X" (the father's name after the particle is another word)."""
     q_particles = [i for i, t in enumerate(query.tokens) if t in PATRONYMIC_PARTICLES]
     c_particles = [j for j, t in enumerate(candidate.tokens) if t in PATRONYMIC_PARTICLES]
     if not q_particles or not c_particles:
         return False
-    qp, cp = q_particles[0], c_particles[0]
-    for i, j, _ in pairs:
-        if i == qp or j == cp:
-            continue
-        if (i < qp) != (j < cp):
-            return True
-    return False
+    partner = {i: j for i, j, _ in pairs}
+    partnered = set(partner.values())
+
+    def swapped(qp: int, cp: int) -> bool:
+        for offset in (1, -1):
+            i, j = qp + offset, cp + offset
+            if not (0 <= i < len(query.tokens) and 0 <= j < len(candidate.tokens)):
+                continue
+            if i in partner and partner[i] != j and j in partnered:
+                return True
+        return False
+
+    # names written "SURNAME, Given bin Father" have several particles: one pairing
+    # whose neighbours agree is enough
+    return all(swapped(qp, cp) for qp in q_particles for cp in c_particles)
 
 
 def _compact_score(query: NameAnalysis, candidate: NameAnalysis, params: ScoringParams) -> float:
