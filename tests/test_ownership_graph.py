@@ -272,3 +272,17 @@ def test_list_entries_from_the_lists_area_seed_the_rule() -> None:
     f = result.finding("A")
     assert f is not None and f.status == "covered"
     assert f.license_policy == "Presumption of denial"
+
+
+def test_listed_party_absent_from_graph_is_reported_not_dropped() -> None:
+    import exportscreen as xs
+
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ownership" / "ownership.csv"
+    graph = xs.OwnershipGraph.from_csv(fixture)
+    result = xs.apply_affiliates_rule(
+        graph, {"EL-HUAXIN": "sdn", "NOT-IN-GRAPH": "sdn"}, rule="us-ofac", as_of="2025-10-15"
+    )
+    assert any("NOT-IN-GRAPH" in n and "does not appear" in n for n in result.notices)
+    assert result.ids("covered")  # the party that is in the graph still seeds the rule

@@ -564,8 +564,16 @@ def apply_affiliates_rule(
         if verdict is None:
             unsure_program += 1
         by_id[p.id].append(p)
-    seed_pos = graph.positions(sorted(by_id))
+    seed_ids = sorted(by_id)
+    seed_pos = graph.positions(seed_ids)
     seed_idx = np.unique(seed_pos[seed_pos >= 0])
+    absent = [i for i, pos in zip(seed_ids, seed_pos.tolist(), strict=True) if pos < 0]
+    if absent:  # nothing is dropped silently: say which listed parties own nothing here
+        shown = ", ".join(absent[:5]) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
+        one = len(absent) == 1
+        notices.append(f"{len(absent)} listed part{'y' if one else 'ies'} ({shown}) "
+                       f"{'does' if one else 'do'} not appear in the ownership graph, so "
+                       f"{'it holds' if one else 'they hold'} no stakes there")
     seeds = np.zeros(n, bool)
     seeds[seed_idx] = True
     if ignored_lists:
