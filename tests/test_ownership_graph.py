@@ -275,9 +275,9 @@ def test_list_entries_from_the_lists_area_seed_the_rule() -> None:
 
 
 def test_listed_party_absent_from_graph_is_reported_not_dropped() -> None:
-    import exportscreen as xs
-
     from pathlib import Path
+
+    import exportscreen as xs
 
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ownership" / "ownership.csv"
     graph = xs.OwnershipGraph.from_csv(fixture)
