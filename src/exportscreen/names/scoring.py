@@ -1,27 +1,33 @@
 """Scoring two normalised names: token alignment with class weights, 0-100.
 
-The rule:
+The rule (constants in :class:`ScoringParams`, documented in docs/names.md):
 
 * Each token has a weight by class: a distinctive ``word`` 1.0, a ``number`` 1.0,
   a ``location`` 0.5, an ``initial`` 0.5, a ``generic`` word 0.45, a ``legal`` form 0.2,
   a ``stop`` word 0.15 (a matcher can pass its own weights, e.g. from word frequency).
 * Tokens are aligned one to one, best pairs first. Two tokens agree when they are equal,
-  when they are within a typo budget that grows with length (Damerau/OSA distance: 0 for
-  one or two letters, 1 up to five, 2 up to eight, 3 up to twelve, then a quarter of the
-  length), when one is the initial of the other, or when the last token of one side is
-  the start of a token on the other (a name cut at a field limit). A typo costs in
-  proportion to its share of the token.
+  when they are forms of one given name (Bill/William, ``nicknames.txt``: 0.85), when
+  they are within a typo budget that grows with length (Damerau/OSA distance: 0 for one
+  letter, 1 up to five, 2 up to nine, 3 up to sixteen, then a fifth of the length;
+  agreement ``1 - (edits + 0.5 × edits beyond the first) / length``), when one is the
+  initial of the other (0.8), or when the last token of a name of 25+ characters is the
+  start of a token on the other side (a name cut at a field limit, 0.9).
 * Distinctive tokens left over on *both* sides are a contradiction ("Daniel Tusk" vs
-  "Donald Tusk", "Bowne of Atlanta" vs "Bowne of Boston", "Fund VII" vs "Fund VIII"):
-  each pair counts as a mismatch and multiplies the score by 0.72.
+  "Donald Tusk", "Bowne of Atlanta" vs "Bowne of Boston"): each such pair counts as a
+  mismatch and multiplies the score by 0.72; different generic words by 0.88; different
+  numbers ("Fund VII" vs "Fund VIII") count half and multiply by 0.88.
 * Tokens left over on one side only are extra detail; they count at a fraction of their
-  weight (0.2-0.55, by side and by whether the names are of people or organisations:
-  people's names often add or drop middle names; organisations rarely add a distinctive
-  word without being a different organisation).
-* Different legal forms on the two sides multiply the score by 0.9 (Deutsche Bank AG vs
-  Deutsche Bank GmbH); a number present on one side only by 0.9.
+  weight (0.15-0.55, by side and by whether the names are of people or organisations:
+  people's names often add or drop middle names; organisations rarely add a word and stay
+  the same organisation, so a descriptive word left over counts double for them).
+* Different legal forms multiply the score by 0.75 (Deutsche Bank AG vs Deutsche Bank
+  GmbH; Co/Corp/Inc/Ltd are interchangeable); a number on one side only by 0.9; the
+  names beside bin/ibn swapped ("X bin Y" vs "Y bin X") by 0.6; a single distinctive word
+  that agrees only up to a typo by 0.9; in the matcher, one agreeing part of a person's
+  multi-part name by 0.75.
 * Joined or split words are compared on the run-together form ("SiemensAG",
-  "van der bilt"), which can only raise the score.
+  "van der bilt"), which can only raise the score. A name written in Arabic or Hebrew
+  script is also compared with a Latin one as consonant skeletons (×0.9).
 * A match made only of generic words, legal forms and stop words scores at most 50.
 
 score = 100 × (Σ weight × agreement) / (Σ weight counted) × penalties
@@ -95,7 +101,7 @@ class ScoringParams:
     given_name_agreement: float = 0.85
     organization_generic_extra: float = 2.0
     skeleton_factor: float = 0.9
-    legal_conflict_penalty: float = 0.8
+    legal_conflict_penalty: float = 0.75
     extra_number_penalty: float = 0.9
     typo_cost: float = 1.0
     initial_agreement: float = 0.8
