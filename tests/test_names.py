@@ -37,6 +37,9 @@ from exportscreen.names.scoring import token_similarity, typo_budget
         ("MV HELLENIC SPIRIT", "hellenic spirit"),
         ("TACTICAL MISSILES CORPORATION JOINT STOCK COMPAN", "tactical missiles corp jsc"),
         ("Ardis Group LLC and any successor, sub-unit, or subsidiary thereof", "ardis group llc"),
+        ("VTB BANK PUBIC JOINT STOCK COMPANY", "vtb bank jsc"),
+        ("Limited Liability Compny Romashka", "llc romashka"),
+        ("Siemens Aktiengeselschaft", "siemens ag"),
     ],
 )
 def test_normalize_examples(text: str, expected: str) -> None:

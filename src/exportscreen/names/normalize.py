@@ -302,17 +302,59 @@ def _rewrite_phrases(tokens: list[str], tables: _Tables) -> list[tuple[str, str]
     i = 0
     n = len(tokens)
     while i < n:
+        exact: tuple[int, tuple[tuple[str, ...], str]] | None = None
         for size in range(min(tables.max_phrase, n - i), 0, -1):
             hit = tables.phrases.get(tuple(tokens[i : i + size]))
             if hit is not None:
-                compare, cls = hit
-                out.extend((t, cls) for t in compare)
-                i += size
+                exact = (size, hit)
                 break
+        fuzzy = _fuzzy_legal_phrase(tokens, i) if exact is None or exact[0] == 1 else None
+        if fuzzy is not None and (exact is None or fuzzy[0] > exact[0]):
+            size, compare = fuzzy
+            out.extend((t, "legal") for t in compare)
+            i += size
+        elif exact is not None:
+            size, (compare, cls) = exact
+            out.extend((t, cls) for t in compare)
+            i += size
         else:
             out.append(_fuzzy_vocabulary(tokens[i]))
             i += 1
     return out
+
+
+def _fuzzy_legal_phrase(tokens: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
+    """A legal form of two or more words with one word a typo away ("JOYNT STOCK COMPANY",
+    "PUBIC JOINT STOCK COMPANY"); the other words must be exact."""
+    from rapidfuzz.distance import OSA
+
+    index = _legal_phrase_index()
+    options: set[tuple[str, ...]] = set(index.get((0, tokens[i]), ()))
+    if i + 1 < len(tokens):
+        options.update(index.get((1, tokens[i + 1]), ()))
+    best: tuple[int, tuple[str, ...]] | None = None
+    for phrase in sorted(options):
+        size = len(phrase)
+        if i + size > len(tokens) or (best is not None and size <= best[0]):
+            continue
+        window = tokens[i : i + size]
+        different = [(a, b) for a, b in zip(window, phrase, strict=True) if a != b]
+        if len(different) != 1:
+            continue
+        seen, wanted = different[0]
+        if min(len(seen), len(wanted)) >= 4 and OSA.distance(seen, wanted, score_cutoff=1) <= 1:
+            best = (size, _tables().phrases[phrase][0])
+    return best
+
+
+@lru_cache(maxsize=1)
+def _legal_phrase_index() -> dict[tuple[int, str], list[tuple[str, ...]]]:
+    index: dict[tuple[int, str], list[tuple[str, ...]]] = {}
+    for phrase, (_, cls) in sorted(_tables().phrases.items()):
+        if cls == "legal" and len(phrase) >= 2:
+            for position in (0, 1):
+                index.setdefault((position, phrase[position]), []).append(phrase)
+    return index
 
 
 _FUZZY_MIN_LENGTH = 7
