@@ -176,7 +176,7 @@ def main() -> None:
     results = OUT / "results.csv"
     command = [sys.executable, "-m", "exportscreen", "screen", str(OUT / "suppliers.csv"),
                "--ownership", str(OUT / "ownership.csv"), "--entities", str(OUT / "entities.csv"),
-               "--as-of", args.as_of, "--out", str(results), "--progress", "never"]
+               "--as-of", args.as_of, "--out", str(results), "--progress", "never", "--quiet"]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start

@@ -232,6 +232,9 @@ def test_cli_summary_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[s
     for name in ("r.csv", "r.json", "r.html"):
         assert main([*args, "--out", str(tmp_path / name), "--progress", "never"]) == 0
         assert (tmp_path / name).stat().st_size > 1000
+    capsys.readouterr()
+    assert main([*args, "--out", str(tmp_path / "q.csv"), "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["summary"]["rows"] == 290
     assert main([*args, "--since", str(tmp_path / "r.json")]) == 0

@@ -1455,6 +1455,6 @@ def run_screen_command(args: argparse.Namespace) -> int:
             + ", ".join(f"{counts[s]} {s}" for s in STATUSES),
             file=sys.stderr,
         )
-    else:
+    if not getattr(args, "quiet", False):
         sys.stdout.write(format_summary(run))
     return 0

@@ -27,7 +27,7 @@ examples:
 
 --out picks the format from the extension: .csv (spreadsheet-safe), .json (full
 provenance, usable later with --since), .html (single-file report for analysts).
-Without --out a readable summary (counts per status and every alert) goes to stdout.
+A readable summary (counts per status and every alert) goes to stdout; --quiet drops it.
 
 exit codes: 0 ran (whatever was found), 2 bad input or usage, 1 internal error.
 """
@@ -80,6 +80,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--possible-threshold", type=float, default=None,
         help="name score for a possible match (0-100)",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="do not print the summary to stdout (the --out file is still written)",
     )
     parser.add_argument(
         "--progress", choices=("auto", "always", "never"), default="auto",
