@@ -6,7 +6,7 @@ The rule (constants in :class:`ScoringParams`, documented in docs/names.md):
   a ``location`` 0.5, an ``initial`` 0.5, a ``generic`` word 0.45, a ``legal`` form 0.2,
   a ``stop`` word 0.15 (a matcher can pass its own weights, e.g. from word frequency).
 * Tokens are aligned one to one, best pairs first. Two tokens agree when they are equal,
-  when they are forms of one given name (Bill/William, ``nicknames.txt``: 0.85), when
+  when they are forms of one given name (Bill/William, ``nicknames.txt``: 0.9), when
   they are within a typo budget that grows with length (Damerau/OSA distance: 0 for one
   letter, 1 up to five, 2 up to nine, 3 up to sixteen, then a fifth of the length;
   agreement ``1 - (edits + 0.5 × edits beyond the first) / length``), when one is the
@@ -98,7 +98,7 @@ class ScoringParams:
     number_substitution_weight: float = 0.5
     particle_order_penalty: float = 0.6
     min_agreement: float = 0.0
-    given_name_agreement: float = 0.85
+    given_name_agreement: float = 0.9
     organization_generic_extra: float = 2.0
     skeleton_factor: float = 0.9
     legal_conflict_penalty: float = 0.75
