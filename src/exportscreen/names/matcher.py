@@ -10,7 +10,7 @@ list names says less about which party is meant), (4) keeps the best alias per e
 
 * ``HIT_THRESHOLD`` = 85: the names agree on every distinctive word, up to small
   typos, legal forms, generic words and a missing middle name. Precision on the
-  nomenklatura name benchmark at 85 is about 0.92 (docs/benchmarks.md).
+  nomenklatura name benchmark at 85 is 0.96 (docs/benchmarks.md).
 * ``POSSIBLE_THRESHOLD`` = 70: worth an analyst's look (a sibling entity, a larger
   typo, a dropped distinctive word). This is the default cut for what is returned
   and the threshold the quality figures are reported at.

@@ -6,16 +6,18 @@ The rule, step by step (every word list is a data file under ``names/data/``):
    subsidiary thereof"); casefold.
 2. Transliteration: Han characters to toneless pinyin syllables (pypinyin), every other
    script to Latin (anyascii); accents are dropped.
-3. Digits standing for letters inside a word are read as letters ("Sech1n" -> "sechin").
-4. Punctuation: "&" is "and"; apostrophes and dots inside a word are deleted
-   ("U.S.A." -> "usa", "Qa'ida" -> "qaida"); every other mark separates words.
-5. Number words, ordinals and series Roman numerals become digits ("First" -> "1",
-   "Forty-Four" -> "44", "Fund VII" -> "fund 7").
-6. Legal forms and trade abbreviations become one compare form, longest phrase first
+3. Punctuation: "&" is "and"; apostrophes and dots inside a word are deleted
+   ("U.S.A." -> "usa", "Qa'ida" -> "qaida"); then digits standing for letters inside a
+   word are read as letters ("Sech1n" -> "sechin"); every other mark separates words.
+4. Legal forms and trade abbreviations become one compare form, longest phrase first
    ("Co., Ltd." / "Company Limited" / "有限公司" -> "co ltd"; "ООО" -> "llc";
-   "INTL" -> "international"). A name of 30 or more characters whose last words are the
-   beginning of a legal form was probably cut at a field limit: those words are read as
-   that legal form ("... JOINT STOCK COMPAN" -> "jsc").
+   "INTL" -> "international"); a legal form of several words with one word a typo away,
+   and a long word one typo from a legal form or generic word, are read as it.
+5. A name of 30 or more characters whose last words are the beginning of a legal form
+   was probably cut at a field limit: those words are read as that legal form
+   ("... JOINT STOCK COMPAN" -> "jsc").
+6. Number words, ordinals and series Roman numerals become digits ("First" -> "1",
+   "Forty-Four" -> "44", "Fund VII" -> "fund 7").
 7. Honorifics and vessel prefixes at the start are dropped ("Mr.", "President", "MV").
 8. Each token gets a class: ``legal``, ``stop``, ``generic``, ``location``, ``number``,
    ``initial`` (one letter) or ``word``; the scorer weighs them differently.
