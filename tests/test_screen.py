@@ -155,12 +155,21 @@ def test_dataframe_and_given_columns() -> None:
     assert pd.isna(out.loc[1, "score"])
 
 
-def test_non_iso_country_is_reported_not_dropped() -> None:
-    frame = pd.DataFrame({"name": ["Rostov Precision Instruments JSC"], "country": ["Russia"]})
+def test_unknown_country_is_reported_not_dropped() -> None:
+    frame = pd.DataFrame({"name": ["Rostov Precision Instruments JSC"], "country": ["Narnia"]})
     run = screen(frame, list=TEST_LIST)
     assert run.rows[0].status == "hit"
-    assert "not an ISO 3166" in run.rows[0].reason
+    assert "neither an ISO 3166 alpha-2 code nor a known country name" in run.rows[0].reason
     assert any("ISO 3166" in n for n in run.notices)
+
+
+def test_country_names_and_lower_case_codes_are_read_as_iso_codes() -> None:
+    frame = pd.DataFrame({"name": ["Rostov Precision Instruments JSC"] * 3,
+                          "country": ["Russia", "ru", "RU"]})
+    run = screen(frame, list=TEST_LIST)
+    assert [r.status for r in run.rows] == ["hit"] * 3
+    assert len({r.top.score for r in run.rows if r.top}) == 1  # same corroboration for all
+    assert not any("ISO 3166" in (r.reason or "") for r in run.rows)
 
 
 def test_result_column_clash_is_an_input_error() -> None:

@@ -380,10 +380,14 @@ def detect_columns(
 
 
 def _country_code(text: str) -> str | None:
+    """ISO 3166 alpha-2 code for a code in any case ("cn") or a country name as ERPs and
+    lists write it ("China", "Korea, North"); ``None`` when it is neither."""
+    from .lists.clean import country_code, is_country_code
+
     text = text.strip()
-    if len(text) == 2 and text.isascii() and text.isalpha():
+    if len(text) == 2 and text.isascii() and is_country_code(text.upper()):
         return text.upper()
-    return None
+    return country_code(text) if text else None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -968,15 +972,16 @@ def screen(
         code = _country_code(raw_country)
         if raw_country and code is None:
             country_notes[position] = (
-                f"country {raw_country!r} is not an ISO 3166 alpha-2 code, so it was not "
-                "used to corroborate the match"
+                f"country {raw_country!r} is neither an ISO 3166 alpha-2 code nor a known "
+                "country name, so it was not used to corroborate the match"
             )
         query = (" ".join(name.split()), code)
         queries.append(query)
         query_of.append(query)
     if country_notes:
-        notices.append(f"{len(country_notes)} row(s) have a country that is not an ISO 3166 "
-                       "alpha-2 code; those rows were screened on the name alone")
+        notices.append(f"{len(country_notes)} row(s) have a country that is neither an ISO "
+                       "3166 alpha-2 code nor a known country name; those rows were screened "
+                       "on the name alone")
 
     # ---- ownership: listed roots by name, the rule, flagged entities
     own: _Ownership | None = None
