@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "affiliates",
         help="find entities covered by a 50 %% ownership rule (BIS, OFAC, EU, UK)",
-        description="Apply a 50 %% ownership rule to an ownership graph and list every "
+        description="Apply a 50 % ownership rule to an ownership graph and list every "
         "entity that is covered, undetermined, suspended or a red flag, with the evidence.",
     )
     parser.add_argument("--ownership", required=True, metavar="OWN.csv",
