@@ -85,6 +85,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
+    from .decisions import Decision, DecisionBook, load_decisions
     from .lists import (
         ListDiff,
         ListEntry,
@@ -124,7 +125,6 @@ if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
         load_bom,
         load_rule_pack,
     )
-    from .decisions import Decision, DecisionBook, load_decisions
     from .screening import (
         AffiliateLink,
         Alert,
