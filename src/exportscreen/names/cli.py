@@ -22,7 +22,7 @@ import sys
 from typing import Any
 
 from ..errors import InputError
-from .matcher import NameMatch, NameMatcher
+from .matcher import NameMatch, NameMatcher, with_best_match_columns
 
 __all__ = ["run_match"]
 
@@ -142,15 +142,7 @@ def _run_batch(
             sys.stdout,
         )
         return 0
-    out = table.frame.copy()
-    best = [r[0] if r else None for r in results]
-    out["match_status"] = [m.status if m and m.status else "clear" for m in best]
-    out["match_score"] = [m.score if m else 0.0 for m in best]
-    out["matched_entry_id"] = [m.entry_id if m else "" for m in best]
-    out["matched_name"] = [m.name if m else "" for m in best]
-    out["matched_alias"] = [m.matched_alias if m else "" for m in best]
-    out["matched_source"] = [m.source if m else "" for m in best]
-    out["match_explanation"] = [m.explanation if m else "" for m in best]
+    out = with_best_match_columns(table.frame, results)
     if args.format == "csv":
         sys.stdout.write(out.to_csv(index=False, lineterminator="\n"))
     else:
@@ -164,6 +156,6 @@ def _run_batch(
         ]
         records = [{str(k): v for k, v in row.items()} for row in out.to_dict("records")]
         sys.stdout.write(format_table(records, columns))
-    flagged = sum(1 for m in best if m and m.status)
+    flagged = sum(1 for r in results if r and r[0].status)
     print(f"screened {len(names)} names: {flagged} flagged (hit or possible)", file=sys.stderr)
     return 0

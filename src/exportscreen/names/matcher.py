@@ -415,16 +415,7 @@ class NameMatcher:
                 raise table.error("the name is empty", position, name_column)
         countries = list(table.frame[country_column]) if country_column else None
         results = self.match_many(names, countries=countries, limit=1)
-        out = frame.copy().reset_index(drop=True)
-        best = [r[0] if r else None for r in results]
-        out["match_status"] = [m.status if m and m.status else "clear" for m in best]
-        out["match_score"] = [m.score if m else 0.0 for m in best]
-        out["matched_entry_id"] = [m.entry_id if m else "" for m in best]
-        out["matched_name"] = [m.name if m else "" for m in best]
-        out["matched_alias"] = [m.matched_alias if m else "" for m in best]
-        out["matched_source"] = [m.source if m else "" for m in best]
-        out["match_explanation"] = [m.explanation if m else "" for m in best]
-        return out
+        return with_best_match_columns(frame, results)
 
 
 _WORKER_MATCHER: NameMatcher | None = None
@@ -438,3 +429,21 @@ def _match_chunk(
     if matcher is None:  # pragma: no cover - only when a pool is misused
         raise RuntimeError("no matcher in this worker")
     return [matcher.match(n, country=c, limit=limit, min_score=min_score) for n, c in chunk]
+
+
+def with_best_match_columns(
+    frame: pd.DataFrame, results: Sequence[Sequence[NameMatch]]
+) -> pd.DataFrame:
+    """A copy of *frame* (index reset) with the best match of each row as columns:
+    ``match_status`` (hit/possible/clear), ``match_score``, ``matched_entry_id``,
+    ``matched_name``, ``matched_alias``, ``matched_source``, ``match_explanation``."""
+    out = frame.copy().reset_index(drop=True)
+    best = [r[0] if r else None for r in results]
+    out["match_status"] = [m.status if m and m.status else "clear" for m in best]
+    out["match_score"] = [m.score if m else 0.0 for m in best]
+    out["matched_entry_id"] = [m.entry_id if m else "" for m in best]
+    out["matched_name"] = [m.name if m else "" for m in best]
+    out["matched_alias"] = [m.matched_alias if m else "" for m in best]
+    out["matched_source"] = [m.source if m else "" for m in best]
+    out["match_explanation"] = [m.explanation if m else "" for m in best]
+    return out
