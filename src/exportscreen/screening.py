@@ -46,7 +46,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import has_undecodable, read_table
+from ._io import has_undecodable, read_json_file, read_table
 from ._version import __version__
 from .decisions import Decision, DecisionBook, load_decisions, row_key, supplier_hash
 from .errors import InputError
@@ -1280,13 +1280,7 @@ def _load_previous(previous: str | Path | Mapping[str, Any] | None) -> dict[str,
         label = "<previous run>"
     else:
         label = str(previous)
-        path = Path(previous)
-        if not path.is_file():
-            raise InputError("file not found", file=label)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"not valid JSON: {exc}", file=label) from None
+        data = read_json_file(previous, "previous run")
     if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
         raise InputError("not an exportscreen screening JSON report (no 'rows' list); "
                          "write one with --out results.json", file=label)

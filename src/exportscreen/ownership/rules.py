@@ -27,6 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .._io import read_json_file
 from ..errors import InputError
 
 __all__ = [
@@ -192,12 +193,9 @@ def get_rule(rule: str | RulePreset) -> RulePreset:
 def load_rule_file(path: str | Path) -> RulePreset:
     """A custom rule from a JSON file with the same fields as the built-in presets."""
     label = str(path)
+    data = read_json_file(path, "rule file")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the rule file: {exc}", file=label) from None
-    try:
-        return RulePreset.model_validate_json(text)
+        return RulePreset.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .._io import read_json_file
 from ..errors import InputError
 
 __all__ = [
@@ -297,14 +298,8 @@ def load_rule_pack(source: str | Path | dict[str, Any] | RulePack | None = None)
         raw = source
         label = "<pack dict>"
     else:
-        path = Path(source)
-        label = str(path)
-        if not path.is_file():
-            raise InputError("rule pack file not found", file=label)
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"rule pack is not valid JSON: {exc}", file=label) from None
+        label = str(source)
+        raw = read_json_file(source, "rule pack")
     if not isinstance(raw, dict):
         raise InputError("a rule pack must be a JSON object", file=label)
     try:
