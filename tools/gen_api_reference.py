@@ -24,11 +24,30 @@ Everything listed here is public and stable within a minor version; anything els
 """
 
 
+class _Shown:
+    """A default value as the reference shows it (long reprs become ``TypeName()``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def _signature(obj: Any) -> str:
     try:
-        return str(inspect.signature(obj))
+        signature = inspect.signature(obj)
     except (TypeError, ValueError):
         return ""
+    params = []
+    for param in signature.parameters.values():
+        default = param.default
+        if (default is not inspect.Parameter.empty and len(repr(default)) > 60
+                and type(default).__module__ != "builtins"):
+            # tuning objects (e.g. ScoringParams) would make the page change with every tweak
+            param = param.replace(default=_Shown(f"{type(default).__name__}()"))
+        params.append(param)
+    return str(signature.replace(parameters=params))
 
 
 def _doc(obj: Any) -> str:
