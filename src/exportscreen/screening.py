@@ -634,7 +634,7 @@ def _entity_queries(
 def _listed_parties(
     queries: list[tuple[str, str, str | None]],
     matches: Mapping[tuple[str, str | None], list[Any]],
-    entries: Mapping[str, ListEntry],
+    entries: Mapping[tuple[str, str], ListEntry],
     rank: Callable[[ListEntry], int],
 ) -> tuple[dict[str, tuple[ListEntry, float, str]], list[dict[str, Any]],
            dict[str, list[ListEntry]]]:
@@ -649,13 +649,13 @@ def _listed_parties(
     possible: dict[str, dict[str, Any]] = {}
     for entity_id, name, country in queries:
         for match in matches.get((name, country), ()):
-            entry = entries.get(match.entry_id)
+            entry = entries.get((str(match.source), str(match.entry_id)))
             if entry is None:
                 continue
             score = float(match.score)
             if match.status == "hit":
                 key = (rank(entry), -score, entry.id)
-                every.setdefault(entity_id, {})[entry.id] = entry
+                every.setdefault(entity_id, {})[entry.key] = entry
                 if entity_id not in best or key < best[entity_id][0]:
                     best[entity_id] = (key, entry, score, name)
             elif match.status == "possible":
@@ -863,7 +863,14 @@ def _decide(
     reopened: list[tuple[Alert, Decision, str]] = []
     confirmed: dict[str, Decision] = {}
     for alert in alerts:
-        decision = book.for_alert(key, alert.entry_id) if len(book) else None
+        decision = book.for_alert(key, alert.entry_id, alert.alert_hash) if len(book) else None
+        if decision is not None and decision.entry_hash != alert.alert_hash and any(
+            other is not alert and other.entry_id == alert.entry_id
+            and other.alert_hash == decision.entry_hash for other in alerts
+        ):
+            # the decision is about another alert of this row with the same entry id (one
+            # CSL id on several lists, or the id's name match beside its affiliate alert)
+            decision = None
         if decision is None:
             remaining.append(alert)
             continue
@@ -936,7 +943,9 @@ def screen(
     lst = _resolve_list(list)
     matcher = _make_matcher(lst, hit_threshold, possible_threshold)
     hit_t, possible_t = _thresholds(matcher, hit_threshold, possible_threshold)
-    entries = {e.id: e for e in lst.entries}
+    # keyed by (source, id): one CSL _id can sit on several lists (SDN, SSI, CAPTA ...),
+    # and each record carries its own list and licence terms
+    entries = {e.key: e for e in lst.entries}
     notices: list[str] = []
 
     # ---- the rows: what can be screened, and what cannot (never dropped)
@@ -1074,7 +1083,7 @@ def screen(
             continue
         alerts: list[Alert] = []
         for match in matches.get(query_of[position] or ("", None), ()):
-            entry = entries.get(str(match.entry_id))
+            entry = entries.get((str(match.source), str(match.entry_id)))
             if entry is not None and match.status in ("hit", "possible"):
                 alerts.append(_name_alert(match, entry))
         if own is not None:
@@ -1131,7 +1140,7 @@ def screen(
         ))
 
     # ---- provenance
-    list_hashes = {e.id: e.content_hash for e in lst.entries}
+    list_hashes = _entry_hashes(lst)
     decisions_info: dict[str, Any] | None = None
     if decisions is not None:
         unused = [
@@ -1217,6 +1226,15 @@ def screen(
         provenance=provenance, notices=tuple(notices), list_entry_hashes=list_hashes,
         ownership=ownership_info, decisions=decisions_info, changes=changes,
     )
+
+
+def _entry_hashes(lst: ScreeningList) -> dict[str, str]:
+    """Entry id -> content hash; an id on several lists (records) hashes all its records,
+    so a change to any of them shows in ``--since``."""
+    by_id: dict[str, list[str]] = {}
+    for entry in lst.entries:
+        by_id.setdefault(entry.id, []).append(entry.content_hash)
+    return {k: v[0] if len(v) == 1 else _sha256_json(sorted(v)) for k, v in by_id.items()}
 
 
 def _iso(value: Any) -> str | None:
