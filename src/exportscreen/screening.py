@@ -645,7 +645,7 @@ def _listed_parties(
     party of the entity (third value), so the rule sees all the lists it is on.
     """
     best: dict[str, tuple[tuple[int, float, str], ListEntry, float, str]] = {}
-    every: dict[str, dict[str, ListEntry]] = {}
+    every: dict[str, dict[tuple[str, str], ListEntry]] = {}
     possible: dict[str, dict[str, Any]] = {}
     for entity_id, name, country in queries:
         for match in matches.get((name, country), ()):
