@@ -979,7 +979,7 @@ def _branch_path(graph: OwnershipGraph, heads_of: dict[int, list[int]], seeds: n
 def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
     """Read the listed-parties CSV: ``id,list`` required; ``name``, ``programs``
     (``;``-separated), ``license_requirement``, ``license_policy`` optional."""
-    from .._io import read_table
+    from .._io import has_undecodable, read_table
 
     table = read_table(path, required=["id", "list"])
     f = table.frame
@@ -992,6 +992,14 @@ def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
             raise table.error("empty id", pos, "id")
         if not lst:
             raise table.error("empty list name", pos, "list")
+        for name in f.columns:
+            # a listed party's terms are copied into every finding: never pass on bytes
+            # that are not UTF-8
+            if has_undecodable(str(rec[name])):
+                raise table.error("the cell holds bytes that are not UTF-8 (save the file as "
+                                  "UTF-8)", pos, str(name))
+        if any(ch < " " or ch == "\x7f" for ch in pid):
+            raise table.error(f"id contains a control character: {pid!r}", pos, "id")
 
         def opt(name: str, record: Mapping[Any, Any] = rec) -> str | None:
             value = str(record.get(name, "")).strip() if name in cols else ""

@@ -137,16 +137,38 @@ def _sorted_factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rank[codes], uniques[order]
 
 
+# bytes that are not UTF-8 (kept as lone surrogates by read_table) and control characters
+# (a NUL or a line break in an id is a corrupted cell, and would corrupt every output)
+_BAD_ID_CHAR = re.compile("[\x00-\x1f\x7f\udc80-\udcff]")
+
+
 def _first_bad_id(texts: np.ndarray) -> int | None:
-    """Position of the first empty id or id with undecodable bytes, if any."""
+    """Position of the first empty id or id with undecodable bytes or control characters."""
     empty = np.flatnonzero(texts == "")
     first = int(empty[0]) if empty.size else None
-    if _SURROGATE.search("\x00".join(texts.tolist())):
+    # the ids are joined with a separator that is itself a bad character: test each one
+    if _BAD_ID_CHAR.search("".join(texts.tolist())):
         for k, t in enumerate(texts.tolist()):
-            if has_undecodable(t):
+            if _BAD_ID_CHAR.search(t):
                 first = k if first is None else min(first, k)
                 break
     return first
+
+
+def _bad_id_message(text: str) -> str:
+    if not text:
+        return "empty id"
+    if has_undecodable(text):
+        return "id has bytes that are not UTF-8"
+    return f"id contains a control character: {text!r}"
+
+
+def _first_undecodable(values: np.ndarray) -> int | None:
+    """Position of the first text cell with bytes that are not UTF-8, if any."""
+    texts = [v if isinstance(v, str) else str(v) for v in values.tolist()]
+    if not _SURROGATE.search("".join(texts)):
+        return None
+    return next(k for k, t in enumerate(texts) if has_undecodable(t))
 
 
 def _day(value: _dt.date) -> int:
@@ -245,6 +267,7 @@ class OwnershipGraph:
         self._index: pd.Index | None = None
         if validate:
             self._check_inbound_total()
+            self._check_branches()
 
     # ------------------------------------------------------------------ basics
     def __len__(self) -> int:
@@ -320,6 +343,32 @@ class OwnershipGraph:
         })
 
     # ------------------------------------------------------------ validation
+    def _check_branches(self) -> None:
+        """Raise when branches form a cycle on some day (A a branch of B and B a branch of
+        A): a branch shares the status of its head entity (BIS FAQ #45), and a cycle
+        leaves no head to take it from."""
+        branch = np.flatnonzero(self.relation == BRANCH)
+        if len(branch) == 0:
+            return
+        import networkx as nx
+
+        hops: dict[tuple[int, int], tuple[int, int, int]] = {}  # (branch, head) -> window, row
+        for edge in branch.tolist():
+            key = (int(self.owned[edge]), int(self.owner[edge]))
+            lo, hi, row = int(self.valid_from[edge]), int(self.valid_to[edge]), int(self.row[edge])
+            if key in hops:
+                plo, phi, prow = hops[key]
+                lo, hi, row = min(lo, plo), max(hi, phi), max(row, prow)
+            hops[key] = (lo, hi, row)
+        heads = nx.DiGraph(list(hops))
+        for cycle in nx.simple_cycles(heads):
+            steps = [hops[(cycle[i], cycle[(i + 1) % len(cycle)])] for i in range(len(cycle))]
+            if max(s[0] for s in steps) <= min(s[1] for s in steps):
+                names = [str(self.ids[i]) for i in cycle]
+                raise InputError("branches form a cycle: " + " > ".join([*names, names[0]])
+                                 + " (each is a branch of the next)", file=self.label,
+                                 row=max(s[2] for s in steps), column="owned_id")
+
     def _check_inbound_total(self) -> None:
         """Raise when the lower bounds of the stakes held in one entity exceed 100 %
         on some date (the stakes valid that day)."""
@@ -556,8 +605,7 @@ class OwnershipGraph:
         if bad is not None:
             pos = int(np.flatnonzero(both_codes == bad)[0])
             name = "owner_id" if pos < m else "owned_id"
-            raise fail("empty id" if not stripped[bad] else "id has bytes that are not UTF-8",
-                       pos % m if m else 0, name)
+            raise fail(_bad_id_message(stripped[bad]), pos % m if m else 0, name)
         parts_codes = [both_codes[:m], both_codes[m:]]
         parts_uniques = [stripped]
 
@@ -568,8 +616,7 @@ class OwnershipGraph:
             ent_ids = _strip_texts(ef["id"].to_numpy(dtype=object))
             bad = _first_bad_id(ent_ids)
             if bad is not None:
-                raise entities.error("empty id" if not ent_ids[bad]
-                                     else "id has bytes that are not UTF-8", bad, "id")
+                raise entities.error(_bad_id_message(ent_ids[bad]), bad, "id")
             dup = pd.Index(ent_ids).duplicated()
             if dup.any():
                 pos = int(np.flatnonzero(dup)[0])
@@ -584,6 +631,11 @@ class OwnershipGraph:
 
             # names and aliases are trimmed when an Entity is made (entity_at)
             ent_name, ent_alias = ecol("name", False), ecol("aliases", False)
+            for text_name, texts in (("name", ent_name), ("aliases", ent_alias)):
+                undecodable = _first_undecodable(texts)
+                if undecodable is not None:
+                    raise entities.error("the cell holds bytes that are not UTF-8 (save the "
+                                         "file as UTF-8)", undecodable, text_name)
             ccodes, cuniques = factorize(ecol("country"))
             upper = np.empty(len(cuniques) + 1, dtype=object)
             upper[-1] = ""
@@ -683,6 +735,11 @@ class OwnershipGraph:
             lo_open, hi_open = open_bounds
 
         # joint groups, sources ---------------------------------------------
+        for text_name in ("joint_group", "source"):
+            undecodable = _first_undecodable(column(text_name))
+            if undecodable is not None:
+                raise fail("the cell holds bytes that are not UTF-8 (save the file as UTF-8)",
+                           undecodable, text_name)
         jcodes, juniques = factorize(column("joint_group"))
         jnames = [str(u).strip() for u in juniques.tolist()]
         kept = sorted({s for s in jnames if s})

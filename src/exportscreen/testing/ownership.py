@@ -108,6 +108,23 @@ def rows_to_graph(rows: Sequence[StakeRow], countries: Mapping[str, str] | None 
     return OwnershipGraph.from_frame(frame, entities=entities)
 
 
+def _reaches_by_branch(rows: list[StakeRow], start: str, target: str) -> bool:
+    """True when *target* is *start* or a head entity of *start*, of its head, ..."""
+    heads: dict[str, set[str]] = {}
+    for r in rows:
+        if r.relation == "branch":
+            heads.setdefault(r.owned, set()).add(r.owner)
+    todo, seen = [start], set()
+    while todo:
+        node = todo.pop()
+        if node == target:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(heads.get(node, ()))
+    return False
+
+
 @st.composite
 def ownership_rows(
     draw: st.DrawFn,
@@ -157,7 +174,8 @@ def ownership_rows(
             rows.append(StakeRow(owner, owned, lo, hi, joint_group=group))
         elif kind == "control":
             rows.append(StakeRow(owner, owned, None, None, "control"))
-        elif kind == "branch":
+        elif kind == "branch" and not _reaches_by_branch(rows, owner, owned):
+            # branches that formed a cycle would be rejected by OwnershipGraph
             rows.append(StakeRow(owner, owned, None, None, "branch"))
     return rows, names
 
