@@ -475,7 +475,9 @@ class _Checker:
             annex = pi if pi is not None and (pii is None or pi[0]) else (
                 bool(pii), "Part II item" + ("" if pii else " (composition not given)"))
             return self._limbs_on(top, annex, pii, day, tests, top)
-        inner = [i for i in lines if i != top and self.part_ii(i) is not None]
+        # by line_id, not by the order of the rows: same BOM, same notices and triggers
+        inner = sorted((i for i in lines if i != top and self.part_ii(i) is not None),
+                       key=lambda i: str(self.bom.line_id[i]))
         if not inner:
             return []
         names = ", ".join(self.name(i) for i in inner)

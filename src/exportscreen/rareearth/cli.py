@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import sys
 
 from ..errors import InputError
@@ -44,19 +45,26 @@ def run_rare_earth(args: argparse.Namespace) -> int:
     from .checker import check_bom_report
 
     date = None
-    if args.date:
+    if args.date is not None:
+        # only YYYY-MM-DD: fromisoformat alone also takes 20260301 and 2026-W10-1, and an
+        # empty --date would silently become today
         try:
-            date = dt.date.fromisoformat(args.date)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date.strip()):
+                raise ValueError
+            date = dt.date.fromisoformat(args.date.strip())
         except ValueError:
-            raise InputError(
-                f"--date is not a date in the form YYYY-MM-DD: {args.date!r}") from None
+            raise InputError(f"not a date in the form YYYY-MM-DD: {args.date!r}",
+                             column="--date") from None
     report = check_bom_report(args.bom, date=date, pack=args.pack)
     for notice in report.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)
     text = render(report, args.format)
     if args.out:
-        with open(args.out, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        try:
+            with open(args.out, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise InputError(f"cannot write the output: {exc}", file=args.out) from None
     else:
         sys.stdout.write(text)
     counts: dict[str, int] = {}
