@@ -11,7 +11,9 @@ best first after dividing by the square root of each name's own weight (so that,
 names sharing the query's words, those with fewer other words come first). Typos,
 joined words ("SiemensAG") and truncated words still share most trigrams, so they are
 found; the precise scoring happens afterwards on a few dozen
-names instead of tens of thousands.
+names instead of tens of thousands. A long query may be a name cut at a field limit
+("OTKRYTOE AKTSIONERNOE OBSHCHESTVO N", nothing distinctive left): the names whose text
+starts with it are found by binary search over the sorted texts and scored too.
 
 Example::
 
@@ -24,19 +26,24 @@ Example::
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 
-from .normalize import NameAnalysis
+from .normalize import NameAnalysis, field_length
 from .scoring import CLASS_WEIGHTS
 
 __all__ = ["INDEXED_CLASSES", "CandidateIndex", "trigrams"]
 
 INDEXED_CLASSES = frozenset({"word", "number", "location", "initial", "generic"})
 _MAX_DOCUMENT_SHARE = 0.05
+# a query this long may be a name cut at a data-field limit (the shortest common limit
+# is SWIFT's 35 characters per line; some systems cut shorter)
+CUT_QUERY_MIN_LENGTH = 30
+_MAX_PREFIX_CANDIDATES = 24
 
 
 def trigrams(analysis: NameAnalysis) -> list[str]:
@@ -95,12 +102,29 @@ class CandidateIndex:
         self._exact: dict[str, list[int]] = defaultdict(list)
         for position, analysis in enumerate(names):
             self._exact[analysis.normalized].append(position)
+        # the texts as written (plain), sorted, for names cut at a field limit
+        ordered = sorted((analysis.plain, position) for position, analysis in enumerate(names))
+        self._plain = [text for text, _ in ordered]
+        self._plain_positions = [position for _, position in ordered]
+
+    def starting_with(self, query: NameAnalysis) -> list[int]:
+        """Positions of the names whose plain text starts with the query's (a long query
+        cut at a field limit), in text order, at most a few dozen."""
+        if field_length(query.text) < CUT_QUERY_MIN_LENGTH or not query.plain:
+            return []
+        start = bisect.bisect_left(self._plain, query.plain)
+        found = []
+        for k in range(start, min(start + _MAX_PREFIX_CANDIDATES, len(self._plain))):
+            if not self._plain[k].startswith(query.plain):
+                break
+            found.append(self._plain_positions[k])
+        return found
 
     def candidates(
         self, query: NameAnalysis, *, limit: int = 24, min_share: float = 0.35
     ) -> list[int]:
         """Positions of the names worth scoring for *query*, best first, deterministic."""
-        exact = self._exact.get(query.normalized, [])
+        exact = self._exact.get(query.normalized, []) + self.starting_with(query)
         shares: dict[str, float] = {}
         own = 0.0
         # a trigram no list name has is most often a typo: it counts, but at half weight
@@ -112,7 +136,7 @@ class CandidateIndex:
             elif gram not in self._frequent:
                 own += share * unseen_idf
         if not shares:
-            return sorted(exact)
+            return sorted(set(exact))
         grams = sorted(shares)
         weights = np.repeat(
             np.asarray([self._idf[g] * shares[g] for g in grams]),
@@ -124,5 +148,8 @@ class CandidateIndex:
         order = np.argsort(-scores[hits] / self._norms[hits], kind="stable")[:limit]
         found = [int(p) for p in hits[order]]
         seen = set(found)
-        found.extend(p for p in exact if p not in seen)
+        for p in exact:
+            if p not in seen:
+                seen.add(p)
+                found.append(p)
         return found

@@ -100,6 +100,12 @@ class NameAnalysis:
         return "".join(self.tokens)
 
     @cached_property
+    def plain(self) -> str:
+        """The text as written, casefolded, with punctuation and spacing reduced to single
+        spaces (for telling a name cut short at a field limit)."""
+        return " ".join(_NON_WORD.sub(" ", self.text.casefold()).split())
+
+    @cached_property
     def has_long_word(self) -> bool:
         """Whether a distinctive word of three letters or more is present."""
         return any(
@@ -438,6 +444,26 @@ def _classify(token: str, cls: str, tables: _Tables) -> str:
     if len(token) == 1 and token.isalpha():
         return "initial"
     return "word"
+
+
+def field_length(text: str) -> int:
+    """Length of *text* as a data field holds it (outer and repeated spaces not counted)."""
+    return len(" ".join(text.split()))
+
+
+_CLOSING = frozenset(".)]}\"'”’»」』")
+
+
+def cut_from(query: NameAnalysis, candidate: NameAnalysis, min_length: int) -> bool:
+    """Whether *query* reads as *candidate* cut at a data-field limit (SWIFT/EDI 35
+    characters): at least *min_length* characters, the candidate's text starts with it
+    (case, punctuation and spacing aside), and it does not end as a complete name does,
+    with a closing bracket, quote or full stop."""
+    text = query.text.rstrip()
+    length = field_length(text)
+    if length < min_length or text[-1] in _CLOSING or field_length(candidate.text) <= length:
+        return False
+    return len(query.plain) < len(candidate.plain) and candidate.plain.startswith(query.plain)
 
 
 def analyze_name(text: str) -> NameAnalysis:

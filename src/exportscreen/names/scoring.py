@@ -52,7 +52,13 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from .normalize import NameAnalysis, analyze_name, consonant_skeleton, same_given_name
+from .normalize import (
+    NameAnalysis,
+    analyze_name,
+    consonant_skeleton,
+    cut_from,
+    same_given_name,
+)
 
 __all__ = [
     "CLASS_WEIGHTS",
@@ -108,6 +114,9 @@ class ScoringParams:
     truncation_agreement: float = 0.9
     generic_only_cap: float = 0.5
     truncation_min_length: int = 25
+    truncated_query_min_length: int = 30
+    truncated_tail_weight: float = 0.1
+    truncated_tail_cap: float = 0.3
     extra_edit_cost: float = 0.5
     lone_typo_penalty: float = 0.9
     generic_substitution_penalty: float = 0.88
@@ -268,12 +277,16 @@ def _align(
     params: ScoringParams = DEFAULT_PARAMS,
 ) -> Alignment:
     qt, ct = query.tokens, candidate.tokens
-    qc, cc = query.classes, candidate.classes
+    qc: Sequence[str] = query.classes
+    cc: Sequence[str] = candidate.classes
     qw, cw = _weights(query, query_weights), _weights(candidate, candidate_weights)
     if not qt or not ct:
         return Alignment(0.0, (), (), qt, ct, (), ())
+    qc, qw = _legal_form_typos(qt, qc, qw, ct, cc)
     # a cut-off last word only where a field limit can have cut the name
-    last_q = len(qt) - 1 if len(query.normalized) >= params.truncation_min_length else -1
+    # a query cut at a field limit: the list name's text starts with the query's
+    cut = cut_from(query, candidate, params.truncated_query_min_length)
+    last_q = len(qt) - 1 if cut or len(query.normalized) >= params.truncation_min_length else -1
     last_c = len(ct) - 1 if len(candidate.normalized) >= params.truncation_min_length else -1
     candidates: list[tuple[float, float, int, int]] = []
     for i, (a, ca) in enumerate(zip(qt, qc, strict=True)):
@@ -322,6 +335,14 @@ def _align(
 
     left_q = [i for i in range(len(qt)) if i not in used_q]
     left_c = [j for j in range(len(ct)) if j not in used_c]
+    # a query cut at a field limit is all there in the list name's text: a word of it
+    # left over is a cut-off piece ("... Co., L", "Joint" of "Joint Stock"); the list
+    # name's words after the last agreeing one were never in the field and count little
+    tail_c: set[int] = set()
+    if cut:
+        left_q = []
+        last_paired = max((j for _, j, _ in pairs), default=-1)
+        tail_c = {j for j in left_c if j > last_paired}
     content_q = sorted((i for i in left_q if qc[i] in CONTENT_CLASSES), key=lambda i: -qw[i])
     content_c = sorted((j for j in left_c if cc[j] in CONTENT_CLASSES), key=lambda j: -cw[j])
     substitutions = list(zip(content_q, content_c, strict=False))
@@ -351,7 +372,13 @@ def _align(
     for i in extra_q:
         denominator += qw[i] * extra_q_weight * (generic_extra if qc[i] == "generic" else 1.0)
     for j in extra_c:
-        denominator += cw[j] * extra_c_weight * (generic_extra if cc[j] == "generic" else 1.0)
+        if j not in tail_c:
+            denominator += cw[j] * extra_c_weight * (generic_extra if cc[j] == "generic" else 1.0)
+    # however many words a long name has after the cut, together they count at most
+    # as much as one (names with less after the cut still come first)
+    denominator += min(
+        params.truncated_tail_weight * sum(cw[j] for j in tail_c), params.truncated_tail_cap
+    )
     base = numerator / denominator if denominator else 0.0
 
     penalties: list[str] = []
@@ -387,8 +414,10 @@ def _align(
             )
     content_c_count = sum(1 for c in cc if c in CONTENT_CLASSES)
     content_q_count = sum(1 for c in qc if c in CONTENT_CLASSES)
+    # (the piece of a word at the end of a cut query is no typo)
     if (content_c_count == 1 or content_q_count == 1) and any(
-        sim < 1.0 and (qc[i] in CONTENT_CLASSES) for i, _, sim in pairs
+        sim < 1.0 and (qc[i] in CONTENT_CLASSES) and not (cut and i == last_q)
+        for i, _, sim in pairs
     ):
         factor *= params.lone_typo_penalty
         penalties.append(
@@ -406,12 +435,18 @@ def _align(
     if distinct_q and distinct_c and not distinct_q & distinct_c:
         factor *= params.legal_conflict_penalty
         penalties.append(f"different legal forms: ×{params.legal_conflict_penalty}")
-    if any(qc[i] == "number" for i in extra_q) or any(cc[j] == "number" for j in extra_c):
+    if any(qc[i] == "number" for i in extra_q) or any(
+        cc[j] == "number" for j in extra_c if j not in tail_c
+    ):
         factor *= params.extra_number_penalty
         penalties.append(f"number on one side only: ×{params.extra_number_penalty}")
     score = base * factor
-    if not content_matched and (
-        any(c in CONTENT_CLASSES for c in qc) or any(c in CONTENT_CLASSES for c in cc)
+    # (a cut query's distinctive words may all lie beyond the cut: its whole text is
+    # the evidence then)
+    if (
+        not cut
+        and not content_matched
+        and (any(c in CONTENT_CLASSES for c in qc) or any(c in CONTENT_CLASSES for c in cc))
     ):
         if score > params.generic_only_cap:
             penalties.append(f"only generic words agree: capped at {params.generic_only_cap:g}")
@@ -439,6 +474,32 @@ def _align(
         penalties=tuple(penalties),
         compact=compact_used,
     )
+
+
+def _legal_form_typos(
+    qt: Sequence[str],
+    qc: Sequence[str],
+    qw: Sequence[float],
+    ct: Sequence[str],
+    cc: Sequence[str],
+) -> tuple[Sequence[str], Sequence[float]]:
+    """Classes and weights of the query with a typo'd legal form read as one: a word at
+    either end of the name (where legal forms stand), not in the other name, one edit
+    from a legal form of three letters or more that the other name has ("POTRICO
+    CROP." vs "POTRICO CORP.", "... LTJD")."""
+    if len(qt) < 2:
+        return qc, qw
+    legal_c = sorted({t for t, c in zip(ct, cc, strict=True) if c == "legal" and len(t) >= 3})
+    if not legal_c:
+        return qc, qw
+    classes, weights = list(qc), list(qw)
+    for i in {0, len(qt) - 1}:
+        token = qt[i]
+        if classes[i] != "word" or len(token) < 3 or token in ct:
+            continue
+        if any(OSA.distance(token, form, score_cutoff=1) <= 1 for form in legal_c):
+            classes[i], weights[i] = "legal", CLASS_WEIGHTS["legal"]
+    return classes, weights
 
 
 def _particle_order_swapped(
