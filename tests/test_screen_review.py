@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from pathlib import Path
 
+import pandas as pd
+import pytest
+
+from exportscreen.cli import main
 from exportscreen.lists.models import ListEntry, ListProvenance, ScreeningList
 from exportscreen.screening import screen
 
@@ -46,3 +50,79 @@ def test_a_decision_on_one_record_of_a_shared_id_does_not_reopen_the_other() -> 
         a.alert_hash for a in first.alerts if a.source == "ssi"))])
     row = screen(frame, list=SHARED_ID_LIST, decisions=both).rows[0]
     assert row.status == "clear" and len(row.suppressed) == 2 and row.reopened == ()
+
+
+TINY = ScreeningList(
+    entries=(SDN,),
+    provenance=ListProvenance(source="test", format="test", sha256="1" * 64, entries=1),
+)
+
+
+def test_a_name_with_nothing_to_compare_is_an_error_not_clear() -> None:
+    frame = pd.DataFrame({"name": ["???", "-", "Ltd", "Co., Ltd.", "Acme Trading Co., Ltd."]})
+    out = screen(frame, list=TINY).frame
+    assert out["screen_status"].tolist() == ["error", "error", "error", "error", "clear"]
+    assert "no letters or digits" in out.loc[0, "reason"]
+    assert "only a legal form" in out.loc[2, "reason"]
+
+
+def _suppliers(tmp_path: Path) -> Path:
+    path = tmp_path / "suppliers.csv"
+    path.write_text("name,country\nAcme Trading,US\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("flags", [
+    ["--hit-threshold", "200"],
+    ["--hit-threshold", "nan"],
+    ["--hit-threshold", "60", "--possible-threshold", "80"],
+    ["--rule", "no-such-rule"],  # checked even without --ownership
+    ["--out", "missing-folder/results.csv"],
+    ["--decisions-template", "missing-folder/decisions.csv"],
+])
+def test_bad_flags_exit_2_before_any_work(
+    tmp_path: Path, flags: list[str], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    own = tmp_path / "own.csv"
+    own.write_text("id,name\nL1,Bank Belveb OJSC\n", encoding="utf-8")
+    assert main(["screen", str(_suppliers(tmp_path)), "--list", str(own), "-q", *flags]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "exportscreen: error:" in err
+
+
+def test_out_must_not_be_a_folder_or_an_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suppliers = _suppliers(tmp_path)
+    own = tmp_path / "own.csv"
+    own.write_text("id,name\nL1,Bank Belveb OJSC\n", encoding="utf-8")
+    folder = tmp_path / "out.csv"
+    folder.mkdir()
+    base = ["screen", str(suppliers), "--list", str(own), "-q"]
+    assert main([*base, "--out", str(folder)]) == 2
+    assert "folder" in capsys.readouterr().err
+    assert main([*base, "--out", str(suppliers)]) == 2
+    assert "overwrite an input" in capsys.readouterr().err
+    assert suppliers.read_text(encoding="utf-8") == "name,country\nAcme Trading,US\n"
+
+
+@pytest.mark.parametrize("report", [
+    '{"rows": [{"row_key": 1, "screen_status": "clear"}]}',
+    '{"rows": [{"row_key": "id:1", "screen_status": null}]}',
+    '{"rows": [{"row_key": "id:1", "screen_status": "clear", "alerts": 5}]}',
+    '{"rows": [], "list_entries": [1]}',
+    '{"rows": [], "provenance": "x"}',
+    '{"rows": [], "provenance": {"library": 5}}',
+    '{"rows": [], "ownership": [1]}',
+    '{"rows": [{"row_key": "id:1", "screen_status": "hit", "matched_entry_id": {"a": 1}}]}',
+])
+def test_malformed_previous_report_is_an_input_error(tmp_path: Path, report: str) -> None:
+    from exportscreen.errors import InputError
+
+    previous = tmp_path / "previous.json"
+    previous.write_text(report, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        screen(pd.DataFrame({"name": ["Acme"], "id": ["1"]}), list=TINY, previous=previous)
+    assert info.value.file == str(previous) and info.value.column

@@ -466,6 +466,34 @@ def _thresholds(matcher: Any, hit: float | None, possible: float | None) -> tupl
     )
 
 
+def _check_thresholds(hit: float | None, possible: float | None) -> None:
+    from .names import HIT_THRESHOLD, POSSIBLE_THRESHOLD
+
+    hit_value = HIT_THRESHOLD if hit is None else hit
+    possible_value = POSSIBLE_THRESHOLD if possible is None else possible
+    if not 0 <= possible_value <= hit_value <= 100:  # also false for NaN
+        raise InputError(
+            f"the score thresholds must satisfy 0 <= possible ({possible_value:g}) <= hit "
+            f"({hit_value:g}) <= 100", column="--hit-threshold/--possible-threshold",
+        )
+
+
+def _unscreenable_name(name: str) -> str | None:
+    """Why a name gives the matcher nothing to compare (so "clear" would say nothing)."""
+    text = " ".join(name.split())
+    if not any(ch.isalnum() for ch in text):
+        return "it has no letters or digits"
+    if len(text.split()) <= 4:  # a long name always has a word beyond its legal form
+        from .names import analyze_name
+
+        analysis = analyze_name(text)
+        if not analysis.tokens:
+            return "it has no letters or digits the matcher can compare"
+        if all(c == "legal" for c in analysis.classes):
+            return "it is only a legal form"
+    return None
+
+
 def _make_matcher(lst: ScreeningList, hit: float | None, possible: float | None) -> Any:
     from .names import HIT_THRESHOLD, POSSIBLE_THRESHOLD, NameMatcher
 
@@ -937,6 +965,11 @@ def screen(
         except ValueError:
             raise InputError(f"not a date in the form YYYY-MM-DD: {as_of!r}",
                              column="as_of") from None
+    _check_thresholds(hit_threshold, possible_threshold)
+    if ownership is None and isinstance(rule, str):
+        from .ownership.rules import get_rule
+
+        get_rule(rule)  # an unknown rule is an error even when no ownership graph uses it
     book = load_decisions(decisions)
     previous_data = _load_previous(previous)
 
@@ -1120,6 +1153,10 @@ def screen(
             )
             decision = "false_positive"
             decision_note = "; ".join(d.describe() for _, d in suppressed)
+        elif not alerts and (why := _unscreenable_name(name)) is not None:
+            status = "error"
+            reason = f"cannot screen: the name (column {cols['name']!r}) has nothing to " \
+                f"compare: {why}"
         else:
             status = "clear"
             reason = f"no list entry scored at or above {_num(possible_t)}"
@@ -1302,11 +1339,43 @@ def _load_previous(previous: str | Path | Mapping[str, Any] | None) -> dict[str,
     if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
         raise InputError("not an exportscreen screening JSON report (no 'rows' list); "
                          "write one with --out results.json", file=label)
-    for number, row in enumerate(data["rows"], start=1):
-        if not isinstance(row, dict) or "row_key" not in row or "screen_status" not in row:
-            raise InputError(f"row #{number} of the report lacks row_key/screen_status",
-                             file=label, column="rows")
+    _check_previous(data, label)
     return data
+
+
+def _check_previous(data: Mapping[str, Any], label: str) -> None:
+    """The parts of a previous report ``--since`` reads must have the shape it wrote."""
+
+    def fail(where: str, message: str) -> InputError:
+        return InputError(f"not an exportscreen screening JSON report: {message}",
+                          file=label, column=where)
+
+    for key in ("provenance", "ownership", "list_entries"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise fail(key, "expected an object")
+    provenance = data.get("provenance") or {}
+    if provenance.get("library") is not None and not isinstance(provenance["library"], dict):
+        raise fail("provenance.library", "expected an object")
+    for entry_id, digest in (data.get("list_entries") or {}).items():
+        if not isinstance(digest, str):
+            raise fail(f"list_entries.{entry_id}", "expected the entry's sha256 text")
+    texts = ("name", "matched_entry_id", "decision", "supplier_hash", "entry_hash")
+    for number, row in enumerate(data["rows"], start=1):
+        where = f"rows[{number}]"
+        if not isinstance(row, dict) or "row_key" not in row or "screen_status" not in row:
+            raise fail(where, f"row #{number} of the report lacks row_key/screen_status")
+        if not isinstance(row["row_key"], str) or not row["row_key"]:
+            raise fail(f"{where}.row_key", "expected the row key text")
+        if row["screen_status"] not in STATUSES:
+            raise fail(f"{where}.screen_status",
+                       f"{row['screen_status']!r} is not one of {', '.join(STATUSES)}")
+        for key in texts:
+            if row.get(key) is not None and not isinstance(row[key], str):
+                raise fail(f"{where}.{key}", "expected text")
+        alerts = row.get("alerts")
+        if alerts is not None and (not isinstance(alerts, list)
+                                   or not all(isinstance(a, dict) for a in alerts)):
+            raise fail(f"{where}.alerts", "expected a list of objects")
 
 
 def _outcome(status: str, entry_id: str, decision: str) -> str:
@@ -1422,6 +1491,24 @@ def _stderr_is_tty() -> bool:
         return False
 
 
+def _check_output(flag: str, target: str, inputs: Sequence[str]) -> None:
+    path = Path(target)
+    if path.is_dir():
+        raise InputError(f"{flag} is a folder; give a file name", file=target)
+    if not path.parent.is_dir():
+        raise InputError(f"the folder of {flag} does not exist", file=target)
+    for given in inputs:
+        if Path(given).exists() and path.resolve() == Path(given).resolve():
+            raise InputError(f"{flag} would overwrite an input file", file=target)
+
+
+def _write(target: str, write: Callable[[], None]) -> None:
+    try:
+        write()
+    except OSError as exc:
+        raise InputError(f"cannot write the file: {exc.strerror or exc}", file=target) from None
+
+
 def run_screen_command(args: argparse.Namespace) -> int:
     """``exportscreen screen``: run, write ``--out`` (by extension) or print a summary."""
     from .report import write_report
@@ -1436,6 +1523,11 @@ def run_screen_command(args: argparse.Namespace) -> int:
                                                     _stderr_is_tty())
     if args.entities and not args.ownership:
         raise InputError("--entities needs --ownership", column="--entities")
+    inputs = [args.suppliers, args.ownership, args.entities, args.decisions, args.since]
+    for flag, target in (("--out", out), ("--decisions-template",
+                                          getattr(args, "decisions_template", None))):
+        if target:
+            _check_output(flag, target, [p for p in inputs if p])
     lst = _resolve_list(args.list_path)
     try:
         from .lists import describe_list
@@ -1463,9 +1555,9 @@ def run_screen_command(args: argparse.Namespace) -> int:
     if template:
         from .report.csv import write_decisions_template
 
-        write_decisions_template(run, template)
+        _write(template, lambda: write_decisions_template(run, template))
     if out:
-        write_report(run, out)
+        _write(out, lambda: write_report(run, out))
         counts = run.summary
         print(
             f"exportscreen: wrote {out}: {counts['rows']} rows, "
