@@ -509,10 +509,8 @@ def test_a_typo_in_a_legal_form_at_the_end_of_the_name_costs_little() -> None:
 
     assert compare_names("POTRICO CROP.", "POTRICO CORP.") >= 85
     assert compare_names("D'AGOSTINO & COMPANY, LTJD", "D'AGOSTINO & COMPANY, LTD") >= 85
-    # inside a name (where legal forms do not stand) the word stays a word
-    assert compare_names("POTRICO CROP SERVICES", "POTRICO CORP. SERVICES") < compare_names(
-        "POTRICO SERVICES CROP", "POTRICO SERVICES CORP."
-    )
+    # only where the other name has that form
+    assert compare_names("POTRICO CROP.", "POTRICO FARMS") < 70
 
 
 @pytest.mark.parametrize(
@@ -538,3 +536,15 @@ def test_legal_forms_and_abbreviations_as_trade_documents_write_them(
     # before: spaced letters of a dotted form were read as initials and Roman numerals
     # ("C V" -> "c 5", "S A L" -> "sa 50"); these spellings were unknown
     assert normalize_name(variant) == normalize_name(published)
+
+
+def test_a_typo_in_a_generic_word_or_legal_form_is_no_distinctive_word() -> None:
+    from exportscreen.names import compare_names
+
+    # before: "TARDE" was a distinctive word the list name lacked (and "trading" one the
+    # query lacked): 57-64, below possible
+    assert compare_names("BULLET TARDE OOD", "BULLET TRADE OOD") >= 85
+    assert compare_names("AMSTERDAM TWRADE BANK NV", "AMSTERDAM TRADE BANK NV") >= 85
+    assert compare_names("GPB INVKST OOO", "GPB INVEST OOO") >= 70
+    # a real word with another first letter is not read as a typo ("Gold" is not "hold")
+    assert compare_names("ROYAL GOLD INC", "ROYAL AFRICA HOLDING") < 70

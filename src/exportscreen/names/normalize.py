@@ -387,6 +387,47 @@ def _fuzzy_vocabulary(token: str) -> tuple[str, str]:
     return compare[0], cls
 
 
+_TYPO_MIN_LENGTH = 4
+
+
+@lru_cache(maxsize=100_000)
+def read_typo_word(token: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A word of four letters or more one edit from a legal form, trade abbreviation or
+    generic word with the same first letter, read as that word: compare tokens and their
+    classes ("tarde" -> trading, "llac" -> llc, "invkst" -> investment); None when there
+    is none.
+
+    Shorter and common words would too often be read wrongly, so the matcher asks only
+    for query words that no list name has (a word the list has is no typo)."""
+    if len(token) < _TYPO_MIN_LENGTH or not token.isalpha():
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    vocabulary = _typo_table()
+    # a different first letter is more often another word than a typo ("Gold"/"hold")
+    choices = [word for word in vocabulary if word[0] == token[0]]
+    found = process.extractOne(token, choices, scorer=OSA.distance, score_cutoff=1)
+    if found is None:
+        return None
+    compare, cls = vocabulary[found[0]]
+    tables = _tables()
+    return compare, tuple(_classify(t, cls, tables) for t in compare)
+
+
+@lru_cache(maxsize=1)
+def _typo_table() -> dict[str, tuple[tuple[str, ...], str]]:
+    tables = _tables()
+    vocabulary: dict[str, tuple[tuple[str, ...], str]] = {}
+    for key, value in sorted(tables.phrases.items()):
+        if len(key) == 1 and len(key[0]) >= 3 and key[0].isalpha():
+            vocabulary[key[0]] = value
+    for word, cls in sorted(tables.word_class.items()):
+        if cls == "generic" and len(word) >= 3:
+            vocabulary.setdefault(word, ((word,), ""))
+    return vocabulary
+
+
 @lru_cache(maxsize=1)
 def _fuzzy_table() -> dict[str, tuple[tuple[str, ...], str]]:
     tables = _tables()

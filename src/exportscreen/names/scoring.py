@@ -57,6 +57,7 @@ from .normalize import (
     analyze_name,
     consonant_skeleton,
     cut_from,
+    read_typo_word,
     same_given_name,
 )
 
@@ -117,6 +118,7 @@ class ScoringParams:
     truncated_query_min_length: int = 30
     truncated_tail_weight: float = 0.1
     truncated_tail_cap: float = 0.3
+    typo_word_agreement: float = 0.8
     extra_edit_cost: float = 0.5
     lone_typo_penalty: float = 0.9
     generic_substitution_penalty: float = 0.88
@@ -323,6 +325,13 @@ def _align(
         pairs.append((i, j, -neg_sim))
     pairs.sort()
 
+    if len(pairs) < min(len(qt), len(ct)):
+        left_q = [i for i in range(len(qt)) if i not in used_q]
+        left_c = [j for j in range(len(ct)) if j not in used_c]
+        qc, qw = _typo_generic_pairs(qt, qc, qw, ct, cc, cw, left_q, left_c, pairs, params)
+        used_q.update(i for i, _, _ in pairs)
+        used_c.update(j for _, j, _ in pairs)
+
     numerator = 0.0
     denominator = 0.0
     content_matched = False
@@ -474,6 +483,40 @@ def _align(
         penalties=tuple(penalties),
         compact=compact_used,
     )
+
+
+def _typo_generic_pairs(
+    qt: Sequence[str],
+    qc: Sequence[str],
+    qw: Sequence[float],
+    ct: Sequence[str],
+    cc: Sequence[str],
+    cw: Sequence[float],
+    left_q: list[int],
+    left_c: list[int],
+    pairs: list[tuple[int, int, float]],
+    params: ScoringParams,
+) -> tuple[Sequence[str], Sequence[float]]:
+    """Pair a left-over query word that is one edit from a legal form, trade
+    abbreviation or generic word ("TARDE", "INVKST", "LLAC") with that word left over in
+    the other name; the pair counts as that word, with its class and weight (a typo
+    there is no distinctive word). *pairs* is extended in place."""
+    classes, weights = list(qc), list(qw)
+    free_c = [j for j in left_c if cc[j] != "word"]
+    for i in left_q:
+        if classes[i] != "word" or not free_c:
+            continue
+        reading = read_typo_word(qt[i])
+        if reading is None or len(reading[0]) != 1:
+            continue
+        for j in free_c:
+            if ct[j] == reading[0][0]:
+                classes[i], weights[i] = cc[j], cw[j]
+                pairs.append((i, j, params.typo_word_agreement))
+                free_c.remove(j)
+                break
+    pairs.sort()
+    return classes, weights
 
 
 def _legal_form_typos(
