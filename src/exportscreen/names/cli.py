@@ -22,11 +22,52 @@ import sys
 from typing import Any
 
 from ..errors import InputError
-from .matcher import NameMatch, NameMatcher, with_best_match_columns
+from .matcher import (
+    _ORGANIZATION_TYPES,
+    _PERSON_TYPES,
+    NameMatch,
+    NameMatcher,
+    with_best_match_columns,
+)
 
 __all__ = ["run_match"]
 
 _TABLE_COLUMNS = ("score", "status", "entry_id", "name", "matched_alias", "source", "countries")
+
+
+def _country_problem(text: str) -> str | None:
+    from ..lists.clean import is_country_code
+
+    code = text.strip().upper()
+    if len(code) != 2 or not code.isalpha() or not is_country_code(code):
+        return f"not an ISO 3166 alpha-2 country code: {text!r}"
+    return None
+
+
+def _nothing_to_compare(name: str) -> bool:
+    return not any(ch.isalnum() for ch in name)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    if args.input and args.name:
+        raise InputError("give either a NAME or --input FILE, not both")
+    if not args.input and not (args.name and args.name.strip()):
+        raise InputError("give a NAME to screen, or --input FILE for a batch")
+    if args.name and _nothing_to_compare(args.name):
+        raise InputError(f"the name {args.name!r} has no letters or digits to compare")
+    if args.limit is not None and args.limit < 1:
+        raise InputError("--limit must be at least 1")
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    if args.min_score is not None and not 0 <= args.min_score <= 100:  # also catches NaN
+        raise InputError(f"--min-score must be between 0 and 100, not {args.min_score:g}")
+    if args.country and (problem := _country_problem(args.country)):
+        raise InputError(f"--country: {problem}")
+    known = sorted(_PERSON_TYPES | _ORGANIZATION_TYPES)
+    if args.entity_type and args.entity_type.strip().casefold() not in known:
+        raise InputError(
+            f"--entity-type must be one of {', '.join(known)}, not {args.entity_type!r}"
+        )
 
 
 def _match_record(match: NameMatch) -> dict[str, Any]:
@@ -40,15 +81,7 @@ def run_match(args: argparse.Namespace) -> int:
     from ..lists import load_list, print_list_notice
     from ..report.table import format_table
 
-    if args.input and args.name:
-        raise InputError("give either a NAME or --input FILE, not both")
-    if not args.input and not (args.name and args.name.strip()):
-        raise InputError("give a NAME to screen, or --input FILE for a batch")
-    if args.limit is not None and args.limit < 1:
-        raise InputError("--limit must be at least 1")
-    if args.country and (len(args.country.strip()) != 2 or not args.country.strip().isalpha()):
-        raise InputError(f"--country must be an ISO 3166 alpha-2 code, not {args.country!r}")
-
+    _check_options(args)
     lst = load_list(args.list_path)
     print_list_notice(lst)
     matcher = NameMatcher(lst)
@@ -95,7 +128,7 @@ def _run_batch(
     provenance: dict[str, Any],
     thresholds: dict[str, float],
 ) -> int:
-    from .._io import dump_json, read_table
+    from .._io import dump_json, has_undecodable, read_table
     from ..report.table import format_table
 
     required = [args.name_column] + ([args.country_column] if args.country_column else [])
@@ -104,17 +137,25 @@ def _run_batch(
     for position, value in enumerate(names):
         if not value.strip():
             raise table.error("the name is empty", position, args.name_column)
+        if has_undecodable(value):
+            raise table.error(
+                "the name has bytes that are not valid UTF-8; fix the file's encoding",
+                position,
+                args.name_column,
+            )
+        if _nothing_to_compare(value):
+            raise table.error(
+                f"the name {value!r} has no letters or digits to compare",
+                position,
+                args.name_column,
+            )
     countries: list[str | None] | None = None
     if args.country_column:
         countries = []
         for position, value in enumerate(table.frame[args.country_column]):
             code = value.strip().upper()
-            if code and (len(code) != 2 or not code.isalpha()):
-                raise table.error(
-                    f"not an ISO 3166 alpha-2 country code: {value!r}",
-                    position,
-                    args.country_column,
-                )
+            if code and (problem := _country_problem(value)):
+                raise table.error(problem, position, args.country_column)
             countries.append(code or None)
     elif args.country:
         countries = [args.country.strip().upper()] * len(names)
