@@ -14,6 +14,13 @@ Three measurements, all on real public data in ../shared/data (see SOURCES.md):
    (legal-form swaps, abbreviations, 35-character truncation, one typo, punctuation
    loss, moved city, transliteration); found = the right entry among the flagged
    results (limit 10; the same party listed by several agencies has one entry per list).
+4. The same, with a generator written apart from ``make_variant`` (an outside tester's
+   view, ``tests/test_names_variants.py``): up to 400 real CSL organisation names per
+   kind, each changed in exactly one way (legal-form swap, trade abbreviation, cut at
+   exactly 35 characters, one typo anywhere, punctuation lost and upper case, city moved,
+   ``&``/``and``, extra spaces); found = the same entry, or one whose name normalises
+   identically, among the ``hit``/``possible`` results at limit 5. Cuts that start the
+   names of more than five different parties are reported apart.
 
 Run: .venv/bin/python benchmarks/names_quality.py [--shared-data PATH]
 """
@@ -159,9 +166,7 @@ def bench_false_alerts(shared: Path, matcher: object) -> None:
     rest = [(n, s) for n, s in zip(names, status, strict=True) if n not in collisions]
     rest_hits = sum(1 for _, s in rest if s == "hit")
     rest_flagged = sum(1 for _, s in rest if s)
-    flagged_collisions = sum(
-        1 for n, s in zip(names, status, strict=True) if n in collisions and s
-    )
+    flagged_collisions = sum(1 for n, s in zip(names, status, strict=True) if n in collisions and s)
     print(
         "  genuine collisions (same name as a CSL name once legal-form words are removed): "
         f"{len(collisions)}, of which flagged {flagged_collisions}"
@@ -213,6 +218,42 @@ def bench_variants(matcher: object, count: int = 1500, seed: int = 20261128) -> 
         print(f"    {name!r} -> {variant!r} ({', '.join(kinds)})")
 
 
+def bench_independent_variants(matcher: object, per_kind: int = 400, seed: int = 20261128) -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests"))
+    import test_names_variants as tv
+    from exportscreen.names import NameMatcher
+
+    assert isinstance(matcher, NameMatcher)
+    entries = tv.organisation_entries(matcher.entries)
+    samples = tv.sample_variants(entries, per_kind, seed)
+    shared = tv.shared_cuts(matcher.entries, samples)
+    counts, misses = tv.measure(matcher, samples, shared)
+    found = sum(f for f, _ in counts.values())
+    total = sum(t for _, t in counts.values())
+    print(
+        f"== recall on independent variants (tests/test_names_variants.py): "
+        f"{len(entries)} CSL organisation names, up to {per_kind} per kind, seed {seed}"
+    )
+    print(
+        f"  found with the right entry (hit or possible, top 5): {found} of {total} "
+        f"({100 * found / total:.1f} %)"
+    )
+    for kind, (hit, of) in counts.items():
+        print(f"    {kind:13s} {100 * hit / of:5.1f} % of {of}")
+    cut_samples = [x for x in samples if x[2] in shared]
+    shared_counts, _ = tv.measure(matcher, cut_samples)
+    hit, of = shared_counts["truncate35"]
+    print(
+        f"  cuts shared by more than five parties (not counted above): {of}, "
+        f"right entry in the top 5 for {hit}"
+    )
+    print("  misses:")
+    for kind, name, variant in misses[:25]:
+        print(f"    {kind}: {name!r} -> {variant!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared-data", type=Path, default=REPO.parent / "shared" / "data")
@@ -226,6 +267,7 @@ def main() -> None:
     print(f"(matcher built in {time.perf_counter() - started:.1f} s)")
     bench_false_alerts(args.shared_data, matcher)
     bench_variants(matcher)
+    bench_independent_variants(matcher)
 
 
 if __name__ == "__main__":
