@@ -58,6 +58,7 @@ DAY_MAX = np.iinfo(np.int32).max
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
 _QUANTUM = Decimal(1).scaleb(-9)
+_PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,9 @@ def parse_percent(text: str) -> tuple[int, int, bool]:
         value = Decimal(t)
     except InvalidOperation:
         raise ValueError(f"not a number: {text!r}") from None
+    if value.is_finite() and not _PLAIN_NUMBER.fullmatch(t):
+        # Decimal also reads "5_0" as 50, and "+50": refuse rather than guess
+        raise ValueError(f"not a plain decimal number: {text!r}")
     if not value.is_finite():
         raise ValueError(f"not a finite number: {text!r}")
     if value < 0 or value > 100:
