@@ -129,6 +129,9 @@ class Bom:
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _NUMBER_RE = re.compile(_NUMBER)
+# values within 10^-60 .. 10^60: any sum of them fits the checker's 200-digit exact context
+_VALUE_MAX_EXPONENT = 59
+_VALUE_MIN_EXPONENT = -60
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -247,6 +250,13 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
         if text and not _NUMBER_RE.fullmatch(text):
             bad = _first(value_text == text)
             break
+        # exact arithmetic on 1e999999999 overflows (and 1e-999999999 too, in a sum):
+        # far beyond any price, so refuse instead
+        number = Decimal(text) if text else Decimal(0)
+        if number and not _VALUE_MIN_EXPONENT <= number.adjusted() <= _VALUE_MAX_EXPONENT:
+            raise table.error(f"value {text!r} is out of range (values are taken between "
+                              f"1e{_VALUE_MIN_EXPONENT} and 1e{_VALUE_MAX_EXPONENT + 1})",
+                              _first(value_text == text), "value")
     if bad is not None:
         text = value_text[bad]
         try:
