@@ -842,8 +842,10 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
     wanted[list(everything)] = True
     # contributions: ties into a finding from listed, covered or possibly covered owners
     sel = np.flatnonzero(wanted[e.dst] & (active_hi[e.src] | seeds[e.src]))
-    sel = sel[np.lexsort((e.jg[sel], e.hi[sel], e.lo[sel], e.kind[sel], e.src[sel],
-                          e.dst[sel]))]
+    # an unknown stake and a stated 0-100 range have the same bounds but read differently:
+    # the unknown flag is a key too, so the order never depends on the order of the rows
+    sel = sel[np.lexsort((graph.unknown[e.ids[sel]], e.jg[sel], e.hi[sel], e.lo[sel],
+                          e.kind[sel], e.src[sel], e.dst[sel]))]
     contrib: dict[int, list[Contribution]] = defaultdict(list)
     rel_names = ("ownership", "control", "branch")
     heads_of: dict[int, list[int]] = defaultdict(list)
