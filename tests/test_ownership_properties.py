@@ -3,6 +3,8 @@ reference, lower ⊆ upper, monotonicity, input-order independence, cycle termin
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -10,9 +12,11 @@ from hypothesis import strategies as st
 
 from exportscreen import OwnershipGraph, apply_affiliates_rule
 from exportscreen.testing.ownership import (
+    StakeRow,
     ownership_cases,
     ownership_graphs,
     ownership_rows,
+    reference_coverage,
     rows_to_graph,
 )
 
@@ -34,6 +38,20 @@ def test_agrees_with_brute_force_reference(rule: str, data: st.DataObject) -> No
     assert covered == expected
     assert possibly == expected.possibly
     assert covered <= possibly  # interval soundness
+
+
+def test_reference_covers_a_branch_of_a_branch_reached_earlier_out_of_scope() -> None:
+    # E0 (US) is first reached through 50 % held by listed E2 (out of BIS scope, passes
+    # its stakes on); later E1 turns out a branch of E2, and E0 is a branch of E1, so E0 is
+    # part of E2 (BIS FAQ #45). The reference used to stop looking at E0 once reached.
+    rows = [StakeRow("E2", "E1", None, None, "branch"), StakeRow("E1", "E0", None, None, "branch"),
+            StakeRow("E2", "E0", Decimal(50), Decimal(50))]
+    countries = {"E0": "US", "E1": "CN", "E2": "CN"}
+    covered, possibly = reference_coverage(rows, ["E2"], "us-bis-affiliates", countries)
+    assert covered == possibly == {"E0", "E1"}
+    engine = apply_affiliates_rule(rows_to_graph(rows, countries), {"E2": "entity_list"},
+                                   "us-bis-affiliates", AS_OF)
+    assert engine.ids("covered") == covered
 
 
 @settings(max_examples=80)

@@ -114,14 +114,14 @@ def _reaches_by_branch(rows: list[StakeRow], start: str, target: str) -> bool:
     for r in rows:
         if r.relation == "branch":
             heads.setdefault(r.owned, set()).add(r.owner)
-    todo, seen = [start], set()
-    while todo:
-        node = todo.pop()
+    pending, seen = [start], set()
+    while pending:
+        node = pending.pop()
         if node == target:
             return True
         if node not in seen:
             seen.add(node)
-            todo.extend(heads.get(node, ()))
+            pending.extend(heads.get(node, ()))
     return False
 
 
@@ -246,12 +246,13 @@ def _covered_once(rows: Sequence[StakeRow], values: Sequence[Decimal], seeds: se
     def closure(start: set[str]) -> set[str]:
         holders = set(start)      # pass their stakes
         covered: set[str] = set()
-        reached: set[str] = set()
         changed = True
         while changed:
             changed = False
             for target in sorted({r.owned for r in rows}):
-                if target in start or target in reached:
+                # an out-of-scope entity that only passes stakes on is looked at again: it
+                # is covered once it turns out to be a branch of a covered head
+                if target in start or target in covered:
                     continue
                 edges = [(r, v) for r, v in zip(rows, values, strict=True)
                          if r.owned == target]
@@ -267,13 +268,13 @@ def _covered_once(rows: Sequence[StakeRow], values: Sequence[Decimal], seeds: se
                                 and r.joint_group in groups}
                 total = sum((v for r, v in edges if id(r) in counted), Decimal(0))
                 if branch or control or meets(total):
-                    reached.add(target)
                     if branch or in_scope(target):
                         covered.add(target)
                         holders.add(target)
-                    elif passes(target):
+                        changed = True
+                    elif passes(target) and target not in holders:
                         holders.add(target)
-                    changed = True
+                        changed = True
         return covered
 
     if rule.aggregation == "per_listed_party":
