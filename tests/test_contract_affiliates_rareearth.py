@@ -278,6 +278,8 @@ OWN_HEAD = "owner_id,owned_id,percent\n"
     ("nan", OWN_HEAD + "X,B,nan\n", 2, "percent"),
     ("over", OWN_HEAD + "X,B,101\n", 2, "percent"),
     ("comma", OWN_HEAD + 'X,B,"50,5"\n', 2, "percent"),
+    ("underscore", OWN_HEAD + "X,B,5_0\n", 2, "percent"),   # Decimal would read 50
+    ("plus", OWN_HEAD + "X,B,+50\n", 2, "percent"),
     ("self", OWN_HEAD + "X,B,10\nB,B,10\n", 3, "owned_id"),
     ("relation", "owner_id,owned_id,percent,relation\nX,B,50,subsidiary\n", 2, "relation"),
     ("backwards", "owner_id,owned_id,percent,valid_from,valid_to\n"
@@ -349,6 +351,9 @@ BOM_HEAD = "product_id,line_id,parent_id,category,value,elements,origin,cn_techn
 
 @pytest.mark.parametrize(("name", "text", "row", "column"), [
     ("thousands", BOM_HEAD + 'P,L1,,magnet,"1,000.50",Nd:30,CN,yes\n', 2, "value"),
+    ("huge", BOM_HEAD + "P,L1,,magnet,1e999999999,Nd:30,CN,yes\n", 2, "value"),
+    ("tiny", BOM_HEAD + "P,L0,,motor,100,,JP,no\nP,L1,L0,magnet,1e-999999999,Nd:30,JP,no\n",
+     3, "value"),
     ("element", BOM_HEAD + "P,L1,,magnet,100,Xx:5,CN,yes\n", 2, "elements"),
     ("cn_tech", BOM_HEAD + "P,L1,,magnet,100,Nd:30,CN,maybe\n", 2, "cn_technology"),
     ("two_tops", BOM_HEAD + "P,L1,,assembly,100,,CN,no\nP,L2,,magnet,10,Nd:30,CN,no\n", 3,
@@ -393,3 +398,28 @@ def test_part_ii_notice_does_not_depend_on_row_order(capsys: pytest.CaptureFixtu
                for k, body in (("a", l3 + l4), ("b", l4 + l3))]
     assert "line L3 (target), line L4 (target)" in outputs[0]
     assert outputs[0] == outputs[1]
+
+
+def test_affiliates_empty_as_of_is_refused(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    own = write(tmp_path, "own.csv", OWN_HEAD + "X,B,50\n")
+    listed = write(tmp_path, "listed.csv", "id,list\nX,sdn\n")
+    code, out, err = cli(capsys, "affiliates", "--ownership", own, "--listed", listed,
+                         "--as-of", "")
+    assert code == 2 and out == "" and "--as-of" in err
+
+
+def test_affiliates_output_does_not_depend_on_row_order(capsys: pytest.CaptureFixture[str],
+                                                        tmp_path: Path) -> None:
+    # an unknown stake and a stated 0-100 range have the same bounds; they used to be
+    # listed in the order of the rows
+    head = "owner_id,owned_id,percent_min,percent_max\n"
+    unknown, band, exact = "X,B,,\n", "X,B,0,100\n", "X,B,25,25\n"
+    listed = write(tmp_path, "listed.csv", "id,list\nX,sdn\n")
+    outputs = [cli(capsys, "affiliates", "--ownership",
+                   write(tmp_path, f"{k}.csv", head + body), "--listed", listed,
+                   "--rule", "us-ofac", "--as-of", "2025-10-15")[1]
+               for k, body in (("a", unknown + band + exact), ("b", band + exact + unknown))]
+    assert '"percent_min": null' in outputs[0]
+    assert outputs[0].replace(str(tmp_path / "a.csv"), "") == \
+        outputs[1].replace(str(tmp_path / "b.csv"), "")
