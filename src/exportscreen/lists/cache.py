@@ -97,7 +97,8 @@ def load_default() -> ScreeningList:
     if meta is not None:
         try:
             return _load_cached(meta)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            # a cache of another shape (older version, edited by hand) is unusable, not fatal
             snapshot = load_snapshot()
             notice = (f"the cached list in {lists_dir()} could not be used ({exc}); "
                       "using the embedded snapshot")

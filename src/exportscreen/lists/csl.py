@@ -363,6 +363,8 @@ def own_to_csl(row: Mapping[str, str]) -> dict[str, str]:
     ``license_policy``, ``federal_register_notice``, ``start_date`` (YYYY-MM-DD) and
     ``remarks``. A country that is not a known code or name is an error in that column.
     """
+    if not row.get("id", "").strip():
+        raise RecordError("id", "the record has no id")  # the own list's column, not CSL _id
     countries: list[str] = []
     for column in ("country", "countries"):
         for value in split_multi(row.get(column, "")):
