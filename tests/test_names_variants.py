@@ -465,6 +465,7 @@ _CUT_LIST = [
     ("C5", "LIMITED LIABILITY COMPANY OSTOZHENKA 19"),
     ("C6", "Tactical Missile Corporation, Joint Stock Company Concern Granit-Electron"),
     ("C7", "Tactical Missile Corporation, AO TMKB Soyuz"),
+    ("C8", "Shenzhen Kinglead Electronics Ltd. Futian Branch"),
 ]
 
 
@@ -487,6 +488,15 @@ def test_a_name_cut_at_35_characters_finds_its_entry_first(
     assert results, name[:35]
     assert results[0].entry_id == entry_id
     assert results[0].status in ("hit", "possible")
+
+
+def test_a_cut_right_after_a_full_stop_is_still_a_cut(cut_matcher: object) -> None:
+    # "Ltd." can be where the 35 characters ended; only closing quotes and brackets say
+    # a name is complete
+    cut = "Shenzhen Kinglead Electronics Ltd. Futian Branch"[:35]
+    assert cut.endswith("Ltd. ")
+    results = cut_matcher.match(cut)  # type: ignore[attr-defined]
+    assert [(r.entry_id, r.status) for r in results] == [("C8", "hit")]
 
 
 def test_a_complete_short_name_is_not_read_as_a_cut_one() -> None:

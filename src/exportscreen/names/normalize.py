@@ -492,14 +492,14 @@ def field_length(text: str) -> int:
     return len(" ".join(text.split()))
 
 
-_CLOSING = frozenset(".)]}\"'”’»」』")
+_CLOSING = frozenset(")]}\"'”’»」』")
 
 
 def cut_from(query: NameAnalysis, candidate: NameAnalysis, min_length: int) -> bool:
     """Whether *query* reads as *candidate* cut at a data-field limit (SWIFT/EDI 35
     characters): at least *min_length* characters, the candidate's text starts with it
     (case, punctuation and spacing aside), and it does not end as a complete name does,
-    with a closing bracket, quote or full stop."""
+    with a closing bracket or quote ("Ltd." can be where the field ended)."""
     text = query.text.rstrip()
     length = field_length(text)
     if length < min_length or text[-1] in _CLOSING or field_length(candidate.text) <= length:

@@ -30,7 +30,7 @@ The rule (constants in :class:`ScoringParams`, documented in docs/names.md):
   script is also compared with a Latin one as consonant skeletons (×0.9).
 * A match made only of generic words, legal forms and stop words scores at most 50.
 * A query of 30+ characters whose text starts a longer name (a data-field cut, SWIFT's
-  35 characters; not when it ends with a closing quote, bracket or full stop): its
+  35 characters; not when it ends with a closing quote or bracket): its
   left-over piece is ignored, the other name's words after the cut count 0.1 each (0.3
   at most), without number penalty or the generic-only cap.
 * A left-over word of 4+ letters one edit from a legal form, abbreviation or generic
