@@ -423,3 +423,21 @@ def test_affiliates_output_does_not_depend_on_row_order(capsys: pytest.CaptureFi
     assert '"percent_min": null' in outputs[0]
     assert outputs[0].replace(str(tmp_path / "a.csv"), "") == \
         outputs[1].replace(str(tmp_path / "b.csv"), "")
+
+
+@pytest.mark.parametrize(("cell", "column"), [
+    ("product_id", "product_id"), ("line_id", "line_id"), ("value", "value"),
+    ("elements", "elements"),
+])
+def test_bom_nul_in_a_cell_names_the_row(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                         cell: str, column: str) -> None:
+    # numpy drops a trailing NUL when it compares text: the value was taken as 5 and the
+    # other errors lost their row
+    good = {"product_id": "P", "line_id": "L0", "value": "5", "elements": "Nd"}
+    good[cell] += "\x00"
+    path = write(tmp_path, "bom.csv", "product_id,line_id,parent_id,category,value,elements\n"
+                 f"{good['product_id']},{good['line_id']},,magnet,{good['value']},"
+                 f"{good['elements']}\n")
+    code, out, err = cli(capsys, "rare-earth", path, "--date", "2026-03-01")
+    assert code == 2 and out == ""
+    assert "row 2" in err and f"column '{column}'" in err

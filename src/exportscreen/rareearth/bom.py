@@ -128,6 +128,7 @@ class Bom:
 
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _NUMBER_RE = re.compile(_NUMBER)
 # values within 10^-60 .. 10^60: any sum of them fits the checker's 200-digit exact context
 _VALUE_MAX_EXPONENT = 59
@@ -159,6 +160,16 @@ def _text(table: Table, name: str) -> np.ndarray:
 def _first(mask: np.ndarray) -> int | None:
     hits = np.flatnonzero(mask)
     return int(hits[0]) if len(hits) else None
+
+
+def _first_equal(values: np.ndarray, text: str) -> int | None:
+    """Position of the first cell equal to *text* (compared as Python strings: numpy drops a
+    trailing NUL when it compares text, and the row of the bad cell would be lost)."""
+    cells: list[str] = values.tolist()
+    try:
+        return cells.index(text)
+    except ValueError:
+        return None
 
 
 def _parse_elements(text: str) -> Composition:
@@ -232,6 +243,13 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
         bad = _first(values == "")
         if bad is not None:
             raise table.error(f"{name} is empty", bad, name)
+    for name, values in (("product_id", product), ("line_id", line_id),
+                         ("parent_id", parent_id)):
+        # a NUL or a line break in an id is a corrupted cell; it would corrupt the outputs
+        odd = next((u for u in pd.unique(values) if _CONTROL.search(u)), None)
+        if odd is not None:
+            raise table.error(f"{name} contains a control character: {odd!r}",
+                              _first_equal(values, odd), name)
 
     # category
     category_text = _text(table, "category")
@@ -248,7 +266,7 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
     bad = None
     for text in pd.unique(value_text):
         if text and not _NUMBER_RE.fullmatch(text):
-            bad = _first(value_text == text)
+            bad = _first_equal(value_text, text)
             break
         # exact arithmetic on 1e999999999 overflows (and 1e-999999999 too, in a sum):
         # far beyond any price, so refuse instead
@@ -256,7 +274,7 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
         if number and not _VALUE_MIN_EXPONENT <= number.adjusted() <= _VALUE_MAX_EXPONENT:
             raise table.error(f"value {text!r} is out of range (values are taken between "
                               f"1e{_VALUE_MIN_EXPONENT} and 1e{_VALUE_MAX_EXPONENT + 1})",
-                              _first(value_text == text), "value")
+                              _first_equal(value_text, text), "value")
     if bad is not None:
         text = value_text[bad]
         try:
@@ -278,7 +296,7 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
         try:
             comp = _parse_elements(text)
         except ValueError as exc:
-            raise table.error(str(exc), _first(elements_text == text), "elements") from None
+            raise table.error(str(exc), _first_equal(elements_text, text), "elements") from None
         comp_of_unique[i] = len(compositions)
         compositions.append(comp)
     composition_index = comp_of_unique[inverse] if n else np.zeros(0, np.int64)
@@ -424,7 +442,7 @@ def _shipment(table: Table, frame: pd.DataFrame, tops: np.ndarray, root: np.ndar
                     parsed[text] = _dt.date.fromisoformat(text)
                 except ValueError:
                     raise table.error(f"not a date in the form YYYY-MM-DD: {text!r}",
-                                      _first(values == text), column) from None
+                                      _first_equal(values, text), column) from None
             out[column] = [parsed[t] for t in per_product.tolist()]
         elif column == "end_user_listed":
             out[column] = [None if v == "" else v == "yes" for v in per_product.tolist()]
