@@ -441,3 +441,13 @@ def test_bom_nul_in_a_cell_names_the_row(capsys: pytest.CaptureFixture[str], tmp
     code, out, err = cli(capsys, "rare-earth", path, "--date", "2026-03-01")
     assert code == 2 and out == ""
     assert "row 2" in err and f"column '{column}'" in err
+
+
+def test_open_ended_suspension_notice_says_so(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    own = write(tmp_path, "own.csv", OWN_HEAD + "X,B,50\n")
+    listed = write(tmp_path, "listed.csv", "id,list\nX,entity_list\n")
+    doc = affiliates(capsys, own, listed, "--as-of", "2025-10-15", "--suspended", "..")
+    assert [f["status"] for f in doc["findings"]] == ["suspended"]
+    notice = next(n for n in doc["notices"] if "is suspended on" in n)
+    assert "None" not in notice and "open start to open end" in notice

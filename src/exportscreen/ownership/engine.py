@@ -696,9 +696,9 @@ def apply_affiliates_rule(
                        f"{preset.in_force_from or 'always'} to {preset.in_force_until or 'now'}"
                        "); it covers nothing at that date")
     elif suspension is not None:
-        notices.append(f"{preset.id} is suspended on {day.isoformat()} ({suspension.start} to "
-                       f"{suspension.end}: {suspension.note}); entities it would cover are "
-                       "reported as suspended")
+        notices.append(f"{preset.id} is suspended on {day.isoformat()} "
+                       f"({suspension.start or 'open start'} to {suspension.end or 'open end'}: "
+                       f"{suspension.note}); entities it would cover are reported as suspended")
     else:
         ended = [w for w in preset.suspensions if w.end is not None and w.end < day]
         info = preset.information_current_to
