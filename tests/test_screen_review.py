@@ -126,3 +126,26 @@ def test_malformed_previous_report_is_an_input_error(tmp_path: Path, report: str
     with pytest.raises(InputError) as info:
         screen(pd.DataFrame({"name": ["Acme"], "id": ["1"]}), list=TINY, previous=previous)
     assert info.value.file == str(previous) and info.value.column
+
+
+def test_a_semicolon_separated_file_gets_a_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "semi.csv"
+    path.write_text("name;country\nAcme;US\n", encoding="utf-8")
+    assert main(["screen", str(path), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}, row 1:" in err and "comma-separated" in err
+
+
+def test_decisions_folder_and_json_syntax_errors_say_where(tmp_path: Path) -> None:
+    from exportscreen.decisions import load_decisions
+    from exportscreen.errors import InputError
+
+    with pytest.raises(InputError, match="found a folder"):
+        load_decisions(tmp_path)
+    bad = tmp_path / "decisions.json"
+    bad.write_text('[\n  {"decision": "false_positive"},\n  oops\n]', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_decisions(bad)
+    assert info.value.file == str(bad) and info.value.row == 3

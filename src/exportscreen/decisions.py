@@ -206,6 +206,8 @@ def load_decisions(source: str | Path | pd.DataFrame | DecisionBook | None) -> D
     else:
         path = Path(source)
         label = str(source)
+        if path.is_dir():
+            raise InputError("expected a decisions file, found a folder", file=label)
         if not path.is_file():
             raise InputError("file not found", file=label)
         raw = path.read_bytes()
@@ -267,8 +269,11 @@ def _json_table(raw: bytes, label: str) -> Table:
 
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"not valid JSON: {exc}", file=label) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text at byte {exc.start}", file=label) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", file=label,
+                         row=exc.lineno) from None
     if isinstance(data, dict):
         data = data.get("decisions")
     if not isinstance(data, list):

@@ -371,9 +371,12 @@ def detect_columns(
             (keyed[c] for c in candidates if c in keyed and keyed[c] not in used), None
         )
     if chosen["name"] is None:
+        separator = next((s for s in (";", "\t", "|") if any(s in c for c in columns)), None)
+        hint = (f"; the header holds {separator!r}: save the file as comma-separated CSV"
+                if separator and len(columns) <= 2 else "")
         raise InputError(
             "cannot tell which column holds the party name (columns found: "
-            f"{', '.join(columns) or 'none'}); pass --name-column / name_column=",
+            f"{', '.join(columns) or 'none'}); pass --name-column / name_column={hint}",
             file=label, row=row,
         )
     return chosen
