@@ -427,3 +427,13 @@ def test_bad_zip_list_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         archive.writestr("readme.txt", "no xml here")
     code, _, err = cli(["match", "Acme", "--list", str(path)], capsys)
     assert code == 2 and "xml" in err.lower()
+
+
+def test_match_csv_without_matches_still_has_a_header(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(["match", "Blue Meadow Bakery", "--list", str(LISTS / "own_list.csv"),
+                        "--format", "csv"], capsys)
+    assert code == 0
+    header = out.splitlines()[0].split(",")
+    assert {"entry_id", "name", "score", "source"} <= set(header)

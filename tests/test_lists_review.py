@@ -40,3 +40,19 @@ def test_a_cache_of_another_shape_falls_back_to_the_snapshot(
     info = json.loads(capsys.readouterr().out)
     assert info["entries"] == 14160 and info["cached"] is False
     assert any("could not be used" in n for n in info["notices"])
+
+
+@pytest.mark.parametrize("flags", [
+    ["--url", "notaurl"],
+    ["--url", "ftp://example.org/list.csv"],
+    ["--url", "http://127.0.0.1:9/x", "--timeout", "0"],
+    ["--url", "http://127.0.0.1:9/x", "--timeout", "nan"],
+])
+def test_lists_update_bad_flags_exit_2_and_keep_the_list(
+    flags: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("EXPORTSCREEN_CACHE", str(tmp_path))
+    assert main(["lists", "update", "--no-progress", *flags]) == 2
+    assert "internal error" not in capsys.readouterr().err
+    assert not (tmp_path / "lists" / "csl" / "current.json").exists()

@@ -21,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
 from dataclasses import dataclass
@@ -130,6 +131,12 @@ def update_list(
     url = url or OFFICIAL_CSL_URL
     if not 0 <= min_ratio <= 1:
         raise InputError(f"min_ratio must be between 0 and 1, got {min_ratio}", column="min_ratio")
+    if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https", "file"):
+        raise InputError(f"the URL must start with https://, http:// or file://, not {url!r}",
+                         column="url")
+    if not 0 < timeout < float("inf"):  # also false for NaN
+        raise InputError(f"timeout must be a positive number of seconds, got {timeout}",
+                         column="timeout")
     base = lists_dir()
     previous = load_default()
     try:

@@ -110,7 +110,8 @@ def run_match(args: argparse.Namespace) -> int:
         elif args.format == "csv":
             import pandas as pd
 
-            frame = pd.DataFrame([_match_record(m) for m in matches])
+            columns = [f for f in NameMatch.model_fields if f != "query"]
+            frame = pd.DataFrame([_match_record(m) for m in matches], columns=columns)
             sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
         else:
             rows = [_match_record(m) for m in matches]
