@@ -558,3 +558,19 @@ def test_a_typo_in_a_generic_word_or_legal_form_is_no_distinctive_word() -> None
     assert compare_names("GPB INVKST OOO", "GPB INVEST OOO") >= 70
     # a real word with another first letter is not read as a typo ("Gold" is not "hold")
     assert compare_names("ROYAL GOLD INC", "ROYAL AFRICA HOLDING") < 70
+
+
+@pytest.mark.parametrize(
+    ("variant", "published"),
+    [
+        ("SAFV SHIPPING COMPANY LIMITED", "SARV SHIPPING COMPANY LIMITED"),
+        ("Noja Technologies", "Nova Technologies"),
+    ],
+)
+def test_a_typo_in_a_short_distinctive_word_still_finds_the_entry(
+    default_matcher: object, variant: str, published: str
+) -> None:
+    # before: a typo changes most trigrams of a short word, and among the many list
+    # names with "SHIPPING"/"TECHNOLOGIES" the right one was never scored
+    results = default_matcher.match(variant, limit=5)  # type: ignore[attr-defined]
+    assert published in [r.name for r in results]

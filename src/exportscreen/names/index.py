@@ -13,7 +13,11 @@ joined words ("SiemensAG") and truncated words still share most trigrams, so the
 found; the precise scoring happens afterwards on a few dozen
 names instead of tens of thousands. A long query may be a name cut at a field limit
 ("OTKRYTOE AKTSIONERNOE OBSHCHESTVO N", nothing distinctive left): the names whose text
-starts with it are found by binary search over the sorted texts and scored too.
+starts with it are found by binary search over the sorted texts and scored too. A typo
+in a short word changes most of its trigrams ("SARV"/"SAFV" share one of four), so
+short distinctive words are also indexed by their one-letter deletions (a typo of one
+edit leaves a deletion in common, as in SymSpell), and up to two dozen names found that
+way are scored as well.
 
 Example::
 
@@ -44,6 +48,13 @@ _MAX_DOCUMENT_SHARE = 0.05
 # is SWIFT's 35 characters per line; some systems cut shorter)
 CUT_QUERY_MIN_LENGTH = 30
 _MAX_PREFIX_CANDIDATES = 24
+_SHORT_WORD = (3, 6)  # lengths of the words indexed by their deletions
+_MAX_SHORT_POSTINGS = 50  # a deletion shared by more names is no evidence
+_MAX_SHORT_CANDIDATES = 24
+
+
+def _deletions(token: str) -> set[str]:
+    return {token} | {token[:k] + token[k + 1 :] for k in range(len(token))}
 
 
 def trigrams(analysis: NameAnalysis) -> list[str]:
@@ -102,10 +113,41 @@ class CandidateIndex:
         self._exact: dict[str, list[int]] = defaultdict(list)
         for position, analysis in enumerate(names):
             self._exact[analysis.normalized].append(position)
+        # short distinctive words by their one-letter deletions, for typos in them
+        short: dict[str, set[int]] = defaultdict(set)
+        for position, analysis in enumerate(names):
+            for token, cls in zip(analysis.tokens, analysis.classes, strict=True):
+                if cls == "word" and _SHORT_WORD[0] <= len(token) <= _SHORT_WORD[1]:
+                    for key in _deletions(token):
+                        short[key].add(position)
+        self._short = {
+            key: sorted(positions)
+            for key, positions in short.items()
+            if len(positions) <= _MAX_SHORT_POSTINGS
+        }
         # the texts as written (plain), sorted, for names cut at a field limit
         ordered = sorted((analysis.plain, position) for position, analysis in enumerate(names))
         self._plain = [text for text, _ in ordered]
         self._plain_positions = [position for _, position in ordered]
+
+    def near_short_words(self, query: NameAnalysis, scores: np.ndarray | None = None) -> list[int]:
+        """Positions of names with a short distinctive word one edit from one of the
+        query's (sharing a one-letter deletion), most such words first, then by the
+        trigram *scores* if given, at most a few dozen."""
+        counts: dict[int, int] = defaultdict(int)
+        for token, cls in zip(query.tokens, query.classes, strict=True):
+            if cls != "word" or not _SHORT_WORD[0] <= len(token) <= _SHORT_WORD[1]:
+                continue
+            found: set[int] = set()
+            for key in _deletions(token):
+                found.update(self._short.get(key, ()))
+            for position in found:
+                counts[position] += 1
+        if scores is None:
+            ranked = sorted(counts, key=lambda p: (-counts[p], p))
+        else:
+            ranked = sorted(counts, key=lambda p: (-counts[p], -scores[p] / self._norms[p], p))
+        return ranked[:_MAX_SHORT_CANDIDATES]
 
     def starting_with(self, query: NameAnalysis) -> list[int]:
         """Positions of the names whose plain text starts with the query's (a long query
@@ -136,7 +178,7 @@ class CandidateIndex:
             elif gram not in self._frequent:
                 own += share * unseen_idf
         if not shares:
-            return sorted(set(exact))
+            return sorted(set(exact + self.near_short_words(query)))
         grams = sorted(shares)
         weights = np.repeat(
             np.asarray([self._idf[g] * shares[g] for g in grams]),
@@ -148,7 +190,7 @@ class CandidateIndex:
         order = np.argsort(-scores[hits] / self._norms[hits], kind="stable")[:limit]
         found = [int(p) for p in hits[order]]
         seen = set(found)
-        for p in exact:
+        for p in exact + self.near_short_words(query, scores):
             if p not in seen:
                 seen.add(p)
                 found.append(p)
