@@ -149,3 +149,24 @@ def test_decisions_folder_and_json_syntax_errors_say_where(tmp_path: Path) -> No
     with pytest.raises(InputError) as info:
         load_decisions(bad)
     assert info.value.file == str(bad) and info.value.row == 3
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00name\n", "not a CSV text file"),  # old .xls
+    (b"\xff\xfen\x00a\x00m\x00e\x00\n\x00A\x00\n\x00", "not a CSV text file"),  # UTF-16
+    (b"Stra\xdfe,name\nx,Acme Trading\n", "row 1, column 'Stra\ufffde'"),  # Latin-1 header
+])
+@pytest.mark.parametrize("command", ["screen", "match"])
+def test_binary_files_and_undecodable_headers_exit_2(
+    content: bytes, message: str, command: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "vendors.xls"
+    path.write_bytes(content)
+    own = tmp_path / "own.csv"
+    own.write_text("id,name\nL1,Bank Belveb OJSC\n", encoding="utf-8")
+    argv = (["screen", str(path), "-q"] if command == "screen"
+            else ["match", "--input", str(path)])
+    assert main([*argv, "--list", str(own)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}" in err and message in err and "internal error" not in err

@@ -334,6 +334,30 @@ class ScreeningRun:
 # --------------------------------------------------------------------------- columns
 
 
+def check_text_table(path: str | Path) -> None:
+    """Refuse a file that is neither .xlsx nor text before it is read as CSV: an old binary
+    .xls, an .ods or a UTF-16 export would otherwise come out as rows of garbage."""
+    file = Path(path)
+    if file.suffix.lower() in {".xlsx", ".xlsm"} or not file.is_file():
+        return  # read_table reports a missing file or folder
+    with file.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")) or b"\x00" in head:
+        raise InputError(
+            "not a CSV text file (binary content: an old .xls, .ods or a UTF-16 export?); "
+            "save it as .xlsx or as CSV UTF-8", file=str(path),
+        )
+
+
+def check_header(table: Any) -> None:
+    """A header cell with bytes that are not UTF-8 cannot be kept as a column name."""
+    for column in table.frame.columns:
+        if has_undecodable(str(column)):
+            shown = _SURROGATES.sub("\ufffd", str(column))
+            raise InputError("the header has bytes that are not valid UTF-8; save the file as "
+                             "CSV UTF-8", file=table.label, row=1, column=shown)
+
+
 def detect_columns(
     columns: Sequence[str],
     *,
@@ -948,9 +972,12 @@ def screen(
     """
     import pandas as pd
 
+    if not isinstance(suppliers, pd.DataFrame):
+        check_text_table(suppliers)
     table = read_table(suppliers)
     frame = table.frame
     input_columns = tuple(str(c) for c in frame.columns)
+    check_header(table)
     for column in (*RESULT_COLUMNS, *EXTRA_COLUMNS, "change"):
         if column in input_columns:
             raise table.error(

@@ -131,9 +131,12 @@ def _run_batch(
 ) -> int:
     from .._io import dump_json, has_undecodable, read_table
     from ..report.table import format_table
+    from ..screening import check_header, check_text_table
 
     required = [args.name_column] + ([args.country_column] if args.country_column else [])
+    check_text_table(args.input)
     table = read_table(args.input, required=required)
+    check_header(table)
     names = list(table.frame[args.name_column])
     for position, value in enumerate(names):
         if not value.strip():
