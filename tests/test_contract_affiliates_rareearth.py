@@ -451,3 +451,14 @@ def test_open_ended_suspension_notice_says_so(capsys: pytest.CaptureFixture[str]
     assert [f["status"] for f in doc["findings"]] == ["suspended"]
     notice = next(n for n in doc["notices"] if "is suspended on" in n)
     assert "None" not in notice and "open start to open end" in notice
+
+
+@pytest.mark.parametrize("ship_date", ["20260301", "2026-W10-1"])
+def test_bom_ship_date_must_be_yyyy_mm_dd(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                          ship_date: str) -> None:
+    path = write(tmp_path, "bom.csv", "product_id,line_id,parent_id,category,value,elements,"
+                 f"origin,export_from,destination,ship_date\nP,L1,,magnet,100,Nd:30;Dy:1,CN,CN,"
+                 f"US,{ship_date}\n")
+    code, out, err = cli(capsys, "rare-earth", path)
+    assert code == 2 and out == ""
+    assert "row 2" in err and "column 'ship_date'" in err

@@ -129,6 +129,7 @@ class Bom:
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER_RE = re.compile(_NUMBER)
 # values within 10^-60 .. 10^60: any sum of them fits the checker's 200-digit exact context
 _VALUE_MAX_EXPONENT = 59
@@ -439,6 +440,9 @@ def _shipment(table: Table, frame: pd.DataFrame, tops: np.ndarray, root: np.ndar
             parsed: dict[str, _dt.date | None] = {"": None}
             for text in sorted(set(per_product.tolist()) - {""}):
                 try:
+                    # fromisoformat alone also takes 20260301 and 2026-W10-1
+                    if not _DATE_RE.fullmatch(text):
+                        raise ValueError(text)
                     parsed[text] = _dt.date.fromisoformat(text)
                 except ValueError:
                     raise table.error(f"not a date in the form YYYY-MM-DD: {text!r}",
