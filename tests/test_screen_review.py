@@ -155,6 +155,7 @@ def test_decisions_folder_and_json_syntax_errors_say_where(tmp_path: Path) -> No
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00name\n", "not a CSV text file"),  # old .xls
     (b"\xff\xfen\x00a\x00m\x00e\x00\n\x00A\x00\n\x00", "not a CSV text file"),  # UTF-16
     (b"Stra\xdfe,name\nx,Acme Trading\n", "row 1, column 'Stra\ufffde'"),  # Latin-1 header
+    (b"name,name\nAcme Trading,Other\n", "row 1, column 'name': the column appears more"),
 ])
 @pytest.mark.parametrize("command", ["screen", "match"])
 def test_binary_files_and_undecodable_headers_exit_2(
@@ -170,3 +171,17 @@ def test_binary_files_and_undecodable_headers_exit_2(
     assert main([*argv, "--list", str(own)]) == 2
     err = capsys.readouterr().err
     assert f"{path}" in err and message in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("content", [b"not a workbook", b"PK\x05\x06" + b"\x00" * 18])
+@pytest.mark.parametrize("command", ["screen", "match"])
+def test_a_damaged_xlsx_exits_2(
+    content: bytes, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "vendors.xlsx"
+    path.write_bytes(content)
+    argv = (["screen", str(path), "-q"] if command == "screen"
+            else ["match", "--input", str(path)])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: not an Excel workbook" in err

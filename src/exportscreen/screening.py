@@ -337,9 +337,22 @@ class ScreeningRun:
 def check_text_table(path: str | Path) -> None:
     """Refuse a file that is neither .xlsx nor text before it is read as CSV: an old binary
     .xls, an .ods or a UTF-16 export would otherwise come out as rows of garbage."""
+    import csv
+    import zipfile
+
     file = Path(path)
-    if file.suffix.lower() in {".xlsx", ".xlsm"} or not file.is_file():
+    if not file.is_file():
         return  # read_table reports a missing file or folder
+    if file.suffix.lower() in {".xlsx", ".xlsm"}:
+        try:
+            with zipfile.ZipFile(file) as archive:
+                workbook = "[Content_Types].xml" in archive.namelist()
+        except (zipfile.BadZipFile, OSError):
+            workbook = False
+        if not workbook:
+            raise InputError("not an Excel workbook (.xlsx): the file is damaged or of "
+                             "another kind", file=str(path))
+        return
     with file.open("rb") as handle:
         head = handle.read(4096)
     if head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")) or b"\x00" in head:
@@ -347,6 +360,14 @@ def check_text_table(path: str | Path) -> None:
             "not a CSV text file (binary content: an old .xls, .ods or a UTF-16 export?); "
             "save it as .xlsx or as CSV UTF-8", file=str(path),
         )
+    # pandas renames a repeated header ("name", "name.1"): find it in the header as written
+    text = head.decode("utf-8-sig", errors="surrogateescape").splitlines()
+    delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
+    header = [h.strip() for h in next(csv.reader(text[:1], delimiter=delimiter), [])]
+    for column in header:
+        if column and header.count(column) > 1:
+            raise InputError("the column appears more than once in the header",
+                             file=str(path), row=1, column=column)
 
 
 def check_header(table: Any) -> None:
