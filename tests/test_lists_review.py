@@ -56,3 +56,15 @@ def test_lists_update_bad_flags_exit_2_and_keep_the_list(
     assert main(["lists", "update", "--no-progress", *flags]) == 2
     assert "internal error" not in capsys.readouterr().err
     assert not (tmp_path / "lists" / "csl" / "current.json").exists()
+
+
+def test_an_empty_zip_says_it_holds_no_xml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    path = tmp_path / "SDN_ENHANCED.ZIP"
+    with zipfile.ZipFile(path, "w"):
+        pass
+    assert main(["match", "Acme", "--list", str(path)]) == 2
+    assert "must hold exactly one .xml file, found 0" in capsys.readouterr().err

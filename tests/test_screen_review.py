@@ -185,3 +185,16 @@ def test_a_damaged_xlsx_exits_2(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert f"{path}: not an Excel workbook" in err
+
+
+def test_damaged_decisions_and_ownership_files_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(b"not a workbook")
+    own = tmp_path / "own.csv"
+    own.write_text("id,name\nL1,Bank Belveb OJSC\n", encoding="utf-8")
+    base = ["screen", str(_suppliers(tmp_path)), "--list", str(own), "-q"]
+    for flags in (["--decisions", str(damaged)], ["--ownership", str(damaged)]):
+        assert main([*base, *flags]) == 2
+        assert f"{damaged}: not an Excel workbook" in capsys.readouterr().err

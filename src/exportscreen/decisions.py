@@ -158,22 +158,10 @@ class DecisionBook:
         """The decision in force per alert key (latest wins), sorted by key."""
         return [self._index[k][-1] for k in sorted(self._index)]
 
-    def for_alert(
-        self, key: str, entry_id: str, entry_hash: str | None = None
-    ) -> Decision | None:
-        """The decision in the log for this row key and entry id (latest wins), if any.
-
-        With *entry_hash*, a decision taken on exactly that alert content is preferred:
-        one CSL id can sit on several lists, each record its own alert with its own hash.
-        """
+    def for_alert(self, key: str, entry_id: str) -> Decision | None:
+        """The decision in the log for this row key and entry id (latest wins), if any."""
         found = self._index.get((key, entry_id))
-        if not found:
-            return None
-        if entry_hash is not None:
-            same = [d for d in found if d.entry_hash == entry_hash]
-            if same:
-                return same[-1]
-        return found[-1]
+        return found[-1] if found else None
 
     def alert_keys(self) -> list[tuple[str, str]]:
         return sorted(self._index)
@@ -215,6 +203,9 @@ def load_decisions(source: str | Path | pd.DataFrame | DecisionBook | None) -> D
         if path.suffix.lower() == ".json":
             table = _json_table(raw, label)
         else:
+            from .screening import check_text_table
+
+            check_text_table(path)  # a binary or damaged file: exit 2, not a traceback
             table = read_table(path, required=_REQUIRED)
     decisions: list[Decision] = []
     undecided: list[int] = []

@@ -643,6 +643,9 @@ def _load_graph(ownership: Any, entities: Any) -> tuple[Any, dict[str, Any]]:
     if isinstance(ownership, pd.DataFrame):
         graph = OwnershipGraph.from_frame(ownership, entities=entities)
         return graph, {"source": "<DataFrame>"}
+    for given in (ownership, entities):
+        if given is not None and not isinstance(given, pd.DataFrame):
+            check_text_table(given)
     info: dict[str, Any] = {"path": str(ownership), "sha256": None}
     if Path(ownership).is_file():
         info["sha256"] = _file_sha256(ownership)
@@ -929,6 +932,20 @@ def _name_alert(match: Any, entry: ListEntry) -> Alert:
     )
 
 
+def _decision_for(book: DecisionBook, key: str, alert: Alert) -> Decision | None:
+    """The row's decision on this alert: one taken on exactly this alert content (its
+    ``entry_hash``) first, since one CSL id can sit on several lists, each record its own
+    alert; else the latest on the entry id (which then re-opens)."""
+    latest = book.for_alert(key, alert.entry_id)
+    if latest is None or latest.entry_hash == alert.alert_hash:
+        return latest
+    same = [d for d in book.decisions if d.row_key == key and d.entry_id == alert.entry_id
+            and d.entry_hash == alert.alert_hash]
+    if not same:
+        return latest
+    return sorted(same, key=lambda d: d.date or _dt.date.min)[-1]  # stable: latest line wins
+
+
 def _decide(
     key: str, s_hash: str, alerts: list[Alert], book: DecisionBook, used: set[tuple[str, str]],
 ) -> tuple[list[Alert], list[tuple[Alert, Decision]], list[tuple[Alert, Decision, str]],
@@ -939,7 +956,7 @@ def _decide(
     reopened: list[tuple[Alert, Decision, str]] = []
     confirmed: dict[str, Decision] = {}
     for alert in alerts:
-        decision = book.for_alert(key, alert.entry_id, alert.alert_hash) if len(book) else None
+        decision = _decision_for(book, key, alert) if len(book) else None
         if decision is not None and decision.entry_hash != alert.alert_hash and any(
             other is not alert and other.entry_id == alert.entry_id
             and other.alert_hash == decision.entry_hash for other in alerts

@@ -49,7 +49,7 @@ def detect_format(path: Path) -> str:
     if head.startswith(GZIP_MAGIC):  # consolidated.csv.gz: look inside
         head = _gunzip(_read_bytes(path), str(path))[:4096]
         name = name.removesuffix(".gz")
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip (the second: empty)
         return "ofac-xml"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<"):

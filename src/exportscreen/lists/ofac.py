@@ -281,7 +281,7 @@ def _open_xml(path: Path) -> tuple[Any, str, str]:
     """A binary stream of the XML, its label, and the sha256 of the file given."""
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
-    if raw.startswith(b"PK\x03\x04"):
+    if raw.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip (the second: empty)
         try:
             archive = zipfile.ZipFile(io.BytesIO(raw))
             members = [m for m in archive.namelist() if m.lower().endswith(".xml")]
