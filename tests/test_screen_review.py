@@ -105,6 +105,9 @@ def test_out_must_not_be_a_folder_or_an_input(
     assert "folder" in capsys.readouterr().err
     assert main([*base, "--out", str(suppliers)]) == 2
     assert "overwrite an input" in capsys.readouterr().err
+    same = str(tmp_path / "r.csv")
+    assert main([*base, "--out", same, "--decisions-template", same]) == 2
+    assert "same file" in capsys.readouterr().err
     assert suppliers.read_text(encoding="utf-8") == "name,country\nAcme Trading,US\n"
 
 

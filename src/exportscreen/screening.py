@@ -1592,10 +1592,12 @@ def run_screen_command(args: argparse.Namespace) -> int:
     if args.entities and not args.ownership:
         raise InputError("--entities needs --ownership", column="--entities")
     inputs = [args.suppliers, args.ownership, args.entities, args.decisions, args.since]
-    for flag, target in (("--out", out), ("--decisions-template",
-                                          getattr(args, "decisions_template", None))):
+    template_path = getattr(args, "decisions_template", None)
+    for flag, target in (("--out", out), ("--decisions-template", template_path)):
         if target:
             _check_output(flag, target, [p for p in inputs if p])
+    if out and template_path and Path(out).resolve() == Path(template_path).resolve():
+        raise InputError("--decisions-template and --out name the same file", file=out)
     lst = _resolve_list(args.list_path)
     try:
         from .lists import describe_list
