@@ -135,3 +135,17 @@ def test_testing_strategies_are_importable_and_draw() -> None:
 
     draw()
     assert 1 <= len(seen) <= 5
+
+
+def test_api_bad_arguments_are_input_errors(graph_files: tuple[Path, Path]) -> None:
+    own, ent = graph_files
+    graph = xs.OwnershipGraph.from_csv(own, entities=ent)
+    # an empty list name or id used to escape as a pydantic ValidationError
+    for listed, column in (({"X": ""}, "list"), ({"": "sdn"}, "id")):
+        with pytest.raises(xs.InputError) as info:
+            xs.apply_affiliates_rule(graph, listed, rule="us-ofac", as_of=None)
+        assert info.value.column == column
+    # the same YYYY-MM-DD as the command line: 20260301 was read as 2026-03-01
+    for date in ("20260301", "2026-W10-1", "soon"):
+        with pytest.raises(xs.InputError):
+            xs.check_bom(FIX / "bom" / "example.csv", date=date)

@@ -488,6 +488,10 @@ def _coerce_listed(
             if isinstance(value, ListedParty):
                 parties.append(value)
             elif isinstance(value, str):
+                if not str(key).strip() or not value.strip():
+                    raise InputError(f"listed party {key!r}: empty "
+                                     f"{'id' if not str(key).strip() else 'list name'}",
+                                     column="id" if not str(key).strip() else "list")
                 parties.append(ListedParty(id=str(key), list=value))
             else:
                 raise InputError(f"listed party {key!r}: expected a list name or a "

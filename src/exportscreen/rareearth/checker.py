@@ -30,6 +30,7 @@ Rules (all parameters come from the rule pack, with citations):
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -589,11 +590,15 @@ def check_bom_report(
     bom = load_bom(source)
     if isinstance(date, str):
         try:
-            date = _dt.date.fromisoformat(date)
+            # YYYY-MM-DD only, as on the command line (fromisoformat also takes 20260301)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.strip()):
+                raise ValueError(date)
+            date = _dt.date.fromisoformat(date.strip())
         except ValueError:
             from ..errors import InputError
 
-            raise InputError(f"--date is not a date in the form YYYY-MM-DD: {date!r}") from None
+            raise InputError(f"not a date in the form YYYY-MM-DD: {date!r}",
+                             column="date") from None
     today = _dt.datetime.now(_dt.UTC).date()
     run_date = date or today
     checker = _Checker(bom, rule_pack)
