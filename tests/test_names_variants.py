@@ -556,6 +556,8 @@ def test_a_typo_in_a_generic_word_or_legal_form_is_no_distinctive_word() -> None
     assert compare_names("BULLET TARDE OOD", "BULLET TRADE OOD") >= 85
     assert compare_names("AMSTERDAM TWRADE BANK NV", "AMSTERDAM TRADE BANK NV") >= 85
     assert compare_names("GPB INVKST OOO", "GPB INVEST OOO") >= 70
+    # also when the abbreviation's compare word is a distinctive one (PHARM)
+    assert compare_names("SHAHED PHHRM", "SHAHED PHARM") >= 85
     # a real word with another first letter is not read as a typo ("Gold" is not "hold")
     assert compare_names("ROYAL GOLD INC", "ROYAL AFRICA HOLDING") < 70
 

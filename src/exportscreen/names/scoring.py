@@ -506,11 +506,11 @@ def _typo_generic_pairs(
     params: ScoringParams,
 ) -> tuple[Sequence[str], Sequence[float]]:
     """Pair a left-over query word that is one edit from a legal form, trade
-    abbreviation or generic word ("TARDE", "INVKST", "LLAC") with that word left over in
-    the other name; the pair counts as that word, with its class and weight (a typo
-    there is no distinctive word). *pairs* is extended in place."""
+    abbreviation or generic word ("TARDE", "INVKST", "LLAC", "PHHRM") with that word left
+    over in the other name; the pair counts as that word, with its class and weight.
+    *pairs* is extended in place."""
     classes, weights = list(qc), list(qw)
-    free_c = [j for j in left_c if cc[j] != "word"]
+    free_c = list(left_c)
     for i in left_q:
         if classes[i] != "word" or not free_c:
             continue
