@@ -292,6 +292,10 @@ OWN_HEAD = "owner_id,owned_id,percent\n"
      "X,A,60,\n", 3, "owned_id"),
     ("branch_cycle3", "owner_id,owned_id,percent,relation\nA,B,,branch\nB,C,,branch\n"
      "C,A,,branch\n", 4, "owned_id"),
+    # a blank line does not shift the row numbers after it; a short row is not padded
+    ("after_blank", OWN_HEAD + "X,B,50\n\nX,C,abc\n", 4, "percent"),
+    ("short_row", OWN_HEAD + "X,B,50\nX,C\n", 3, "percent"),
+    ("repeated_column", "owner_id,owned_id,percent,owned_id\nX,B,50,C\n", 1, "owned_id"),
 ])
 def test_bad_ownership_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str,
                             text: str | bytes, row: int, column: str) -> None:

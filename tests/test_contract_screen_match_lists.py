@@ -334,6 +334,39 @@ def test_screen_keeps_undecodable_and_bom_rows(
     assert "UTF-8" in rows[0]["reason"]
 
 
+@pytest.mark.parametrize(("text", "row", "words"), [
+    ("name,country\nAcme GmbH,DE,x\nBeta AG,DE\n", 2, "the row has 3 cells, the header 2"),
+    ("name,country\nAcme GmbH,DE\nBeta AG\n", 3, "the row has 1 cell, the header 2"),
+    ("name,country,name\nAcme GmbH,DE,x\n", 1, "appears more than once"),
+])
+def test_screen_misshapen_rows_exit_2_naming_the_row(
+    text: str, row: int, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = cli(["screen", str(path), "--list", str(LISTS / "own_list.csv"), "-q"],
+                       capsys)
+    assert code == 2, err
+    assert f"{path}, row {row}" in err and words in err
+
+
+def test_screen_keeps_a_blank_line_as_an_error_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("name,country\nNordlicht Maschinenbau GmbH,DE\n\nBlue Meadow Bakery,US\n",
+                    encoding="utf-8")
+    target = tmp_path / "r.json"
+    code, _, err = cli(["screen", str(path), "--list", str(LISTS / "own_list.csv"), "-q",
+                        "--out", str(target)], capsys)
+    assert code == 0, err
+    run = json.loads(target.read_text(encoding="utf-8"))
+    rows = run["rows"]
+    assert [(r["row"], r["screen_status"]) for r in rows] == [
+        (2, "hit"), (3, "error"), (4, "clear")]
+    assert "blank" in rows[1]["reason"]
+
+
 @pytest.mark.parametrize("flags", [
     ["--as-of", "2025-13-01"],
     ["--as-of", "yesterday"],

@@ -65,3 +65,155 @@ def test_every_cell_is_text_and_row_count_is_kept(cells: list[object]) -> None:
     assert [v for v, c in zip(table.frame["c"], cells, strict=True) if isinstance(c, str)] == [
         c for c in cells if isinstance(c, str)
     ]
+
+
+# --------------------------------------------------------------- strict reading of files
+
+def _csv(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def test_blank_lines_keep_the_row_numbers_of_the_rows_after_them(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "a,b\n1,2\n\n3,4\n\r\n5,6\n")
+    table = read_table(path)
+    assert table.frame.to_dict("list") == {"a": ["1", "3", "5"], "b": ["2", "4", "6"]}
+    assert [table.row_number(i) for i in range(3)] == [2, 4, 6]
+    assert table.row_numbers().tolist() == [2, 4, 6]
+    assert table.blank_rows == (3, 5)
+    assert str(table.error("bad", 1, "b")).startswith(f"{path}, row 4, column 'b'")
+
+
+def test_keep_blank_keeps_blank_lines_as_rows_of_empty_cells(tmp_path: Path) -> None:
+    table = read_table(_csv(tmp_path, "a,b\n1,2\n\n3,4\n"), keep_blank=True)
+    assert table.frame.to_dict("list") == {"a": ["1", "", "3"], "b": ["2", "", "4"]}
+    assert table.row_numbers().tolist() == [2, 3, 4] and table.blank_rows == ()
+
+
+@pytest.mark.parametrize(("text", "row", "column", "words"), [
+    ("a,b,c\n1,2,3,4\n5,6,7\n", 2, None, "the row has 4 cells, the header 3"),
+    ("a,b,c\n1,2,3\n5,6,7,8\n", 3, None, "the row has 4 cells, the header 3"),
+    ("a,b,c\n1,2,3\n5,6\n", 3, "c", "the row has 2 cells, the header 3"),
+    ("a,b,c\n1,2,3\n   \n", 3, "b", "the row has 1 cell, the header 3"),
+    ('a,b,c\n"x\ny",2,3\n1,2\n', 3, "c", "the row has 2 cells"),  # a cell over two lines
+])
+def test_a_row_of_another_width_is_an_error_not_a_shift_or_padding(
+    tmp_path: Path, text: str, row: int, column: str | None, words: str
+) -> None:
+    with pytest.raises(InputError) as info:
+        read_table(_csv(tmp_path, text))
+    assert info.value.row == row and info.value.column == column
+    assert words in str(info.value)
+
+
+def test_a_repeated_or_undecodable_header_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="more than once") as info:
+        read_table(_csv(tmp_path, "name,country,name\nA,DE,B\n"))
+    assert (info.value.row, info.value.column) == (1, "name")
+    path = tmp_path / "h.csv"
+    path.write_bytes(b"n\xe4me,country\nA,DE\n")
+    with pytest.raises(InputError, match="not valid UTF-8") as info:
+        read_table(path)
+    assert info.value.row == 1
+
+
+def test_empty_header_cells(tmp_path: Path) -> None:
+    # trailing delimiters with nothing under them are left out; a filled one is kept
+    table = read_table(_csv(tmp_path, "a,,b,\n1,x,2,\n3,,4,\n"))
+    assert list(table.frame.columns) == ["a", "Unnamed: 1", "b"]
+    assert table.frame["Unnamed: 1"].tolist() == ["x", ""]
+    with pytest.raises(InputError, match="the first row is empty"):
+        read_table(_csv(tmp_path, "\na,b\n1,2\n"))
+
+
+@pytest.mark.parametrize("content", [
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,   # old binary .xls
+    b"PK\x03\x04" + b"\x00" * 100,                          # a zip (.ods)
+    "id,name\n1,A\n".encode("utf-16"),                      # UTF-16 export
+])
+def test_binary_files_are_refused_as_csv(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match="not a CSV text file"):
+        read_table(path)
+
+
+def test_excel_cells_header_row_and_blank_rows(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["B3"], sheet["C3"], sheet["D3"] = "id", "when", "share"
+    sheet.append([None, 7, dt.datetime(2024, 1, 2), 0.1])
+    sheet.append([None, None, None, None])
+    sheet.append([None, "007", dt.datetime(2024, 1, 2, 5, 30), 50.0])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    table = read_table(path, required=["id"])
+    # the empty column A is left out; dates at midnight are dates, 50.0 is 50
+    assert table.frame.to_dict("list") == {
+        "id": ["7", "007"], "when": ["2024-01-02", "2024-01-02T05:30:00"],
+        "share": ["0.1", "50"],
+    }
+    assert table.row_numbers().tolist() == [4, 6]
+    assert table.blank_rows == (5,) and table.header_row == 3
+    with pytest.raises(InputError) as info:
+        read_table(path, required=["name"])
+    assert (info.value.row, info.value.column) == (3, "name")
+
+
+def test_a_damaged_workbook_and_a_missing_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(InputError, match="not an Excel workbook"):
+        read_table(path)
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["id"])
+    book.save(path)
+    with pytest.raises(InputError, match="Other"):
+        read_table(path, sheet="Other")
+
+
+@pytest.mark.parametrize("text", ["20240101", "2024-W10-1", "2024-1-2", "٢٠٢٤-٠١-٠٢", "2024-02-30"])
+def test_iso_date_takes_only_yyyy_mm_dd(text: str) -> None:
+    from exportscreen._io import iso_date
+
+    with pytest.raises(ValueError):
+        iso_date(text)
+    assert iso_date(" 2024-02-29 ") == dt.date(2024, 2, 29)
+
+
+@given(st.lists(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=5),
+                         min_size=3, max_size=3), max_size=8),
+       st.lists(st.booleans(), max_size=8))
+def test_csv_round_trip_with_blank_lines(rows: list[list[str]], blanks: list[bool]) -> None:
+    """Whatever the cells hold (quotes, commas, newlines), a CSV written by the csv module
+    reads back cell for cell, and each row keeps its number around blank lines."""
+    import csv
+    import io
+    import tempfile
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)  # quotes a cell with \r or \n; rows end in \r\n
+    writer.writerow(["a", "b", "c"])
+    expected_rows: list[int] = []
+    kept: list[list[str]] = []
+    line = 1
+    for i, row in enumerate(rows):
+        if i < len(blanks) and blanks[i]:
+            buffer.write("\n")
+            line += 1
+        writer.writerow(row)
+        line += 1
+        expected_rows.append(line)
+        kept.append(row)
+    text = buffer.getvalue()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        table = read_table(path)
+    assert table.frame.to_numpy().tolist() == kept or (not kept and table.frame.empty)
+    if any("\n" in c or "\r" in c for row in kept for c in row):
+        return  # a cell over several lines: rows are records, not lines
+    assert table.row_numbers().tolist() == expected_rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -20,12 +21,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .errors import InputError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = [
     "Table",
+    "blank_rows_notice",
     "dump_json",
     "has_undecodable",
+    "iso_date",
     "parse_date",
     "parse_decimal",
     "read_json_file",
@@ -36,17 +40,36 @@ __all__ = [
 DATAFRAME_LABEL = "<DataFrame>"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Table:
-    """A table of text cells with its origin, for error messages that say where."""
+    """A table of text cells with its origin, for error messages that say where.
+
+    ``rows`` holds the spreadsheet row number of each position when it is not simply
+    position + 2 (blank lines were taken out, or a sheet's header is not on row 1);
+    ``blank_rows`` lists the blank rows that were taken out, so a caller can say so;
+    ``header_row`` is the header's row (1 unless a sheet starts lower down).
+    """
 
     frame: pd.DataFrame
     label: str
     from_file: bool
+    rows: np.ndarray | None = None
+    blank_rows: tuple[int, ...] = ()
+    header_row: int = 1
 
     def row_number(self, position: int) -> int:
         """Row as a person finds it: header is row 1 in a file; 0-based position in a frame."""
+        if self.rows is not None:
+            return int(self.rows[position])
         return position + 2 if self.from_file else position
+
+    def row_numbers(self) -> np.ndarray:
+        """:meth:`row_number` of every position, as an int64 array."""
+        import numpy as np
+
+        if self.rows is not None:
+            return np.asarray(self.rows, dtype=np.int64)
+        return np.arange(len(self.frame), dtype=np.int64) + (2 if self.from_file else 0)
 
     def error(
         self, message: str, position: int | None = None, column: str | None = None
@@ -65,9 +88,15 @@ class Table:
                 raise InputError(
                     f"missing required column (columns found: {found})",
                     file=self.label,
-                    row=1 if self.from_file else None,
+                    row=self.header_row if self.from_file else None,
                     column=column,
                 )
+
+
+
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+SURROGATES = re.compile("[\udc80-\udcff]")
+"""Lone surrogates: the bytes of a file that were not UTF-8 (see :func:`has_undecodable`)."""
 
 
 def read_table(
@@ -75,17 +104,29 @@ def read_table(
     *,
     required: Sequence[str] = (),
     sheet: str | int | None = None,
+    keep_blank: bool = False,
 ) -> Table:
     """Read a CSV/TSV/Excel file or take a DataFrame, as text cells, headers stripped.
 
-    Raises :class:`InputError` when the file is missing, unreadable, or lacks a
-    required column.
+    A file is read strictly, so that no cell is lost or moved and every row number is
+    the one a spreadsheet shows: a row with more or fewer cells than the header, a
+    column named twice, a header that is not UTF-8, a binary or damaged file are each an
+    :class:`InputError` naming file, row and column. Blank lines are taken out (their rows
+    are in :attr:`Table.blank_rows`, the other rows keep their numbers) unless
+    *keep_blank*, which keeps them as rows of empty cells. A header cell that is empty
+    is named ``Unnamed: N`` (N the 0-based column); such a column with no cell filled is
+    left out, as it holds nothing. Excel cells are turned into text: whole numbers
+    without ``.0``, dates at midnight as ``YYYY-MM-DD``.
+
+    Raises :class:`InputError` when the file is missing, unreadable or malformed, or
+    lacks a required column.
     """
     import pandas as pd
 
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         frame.columns = [str(c).strip() for c in frame.columns]
+        _header_names(list(frame.columns), DATAFRAME_LABEL, None)
         frame = _frame_to_text(frame)
         table = Table(frame.reset_index(drop=True), DATAFRAME_LABEL, from_file=False)
     else:
@@ -95,38 +136,181 @@ def read_table(
             raise InputError("file not found", file=label)
         if path.is_dir():
             raise InputError("expected a file, found a folder", file=label)
-        suffix = path.suffix.lower()
-        try:
-            if suffix in {".xlsx", ".xlsm"}:
-                frame = pd.read_excel(
-                    path, sheet_name=0 if sheet is None else sheet, dtype=str,
-                    keep_default_na=False, engine="openpyxl",
-                )
-                frame = _frame_to_text(frame)
-            else:
-                frame = pd.read_csv(
-                    path,
-                    dtype=str,
-                    keep_default_na=False,
-                    na_filter=False,
-                    encoding="utf-8-sig",
-                    encoding_errors="surrogateescape",
-                    sep="\t" if suffix == ".tsv" else ",",
-                    skipinitialspace=False,
-                )
-        except pd.errors.EmptyDataError:
-            raise InputError("the file is empty (no header row)", file=label) from None
-        except pd.errors.ParserError as exc:
-            raise InputError(f"not a well-formed table: {exc}", file=label) from None
-        except (ValueError, OSError) as exc:
-            raise InputError(f"cannot read the file: {exc}", file=label) from None
-        frame.columns = [str(c).strip() for c in frame.columns]
-        table = Table(frame, label, from_file=True)
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            table = _read_excel(path, label, sheet, keep_blank)
+        else:
+            table = _read_csv(path, label, keep_blank)
     duplicated = [c for c in table.frame.columns if list(table.frame.columns).count(c) > 1]
     if duplicated:
-        raise table.error("the column appears more than once in the header", None, duplicated[0])
+        raise table.error("the column appears more than once in the header", None,
+                          duplicated[0])
     table.require(required)
     return table
+
+
+def blank_rows_notice(table: Table) -> str | None:
+    """A line saying which blank rows :func:`read_table` took out, or ``None``."""
+    rows = table.blank_rows
+    if not rows:
+        return None
+    shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10
+                                              else "")
+    return (f"{table.label}: {len(rows)} blank row{'s' if len(rows) > 1 else ''} skipped "
+            f"(row{'s' if len(rows) > 1 else ''} {shown})")
+
+
+def _header_names(cells: Sequence[str], label: str, row: int | None) -> list[str]:
+    """Stripped header names; empty ones become ``Unnamed: N``; a repeated name or one
+    with bytes that are not UTF-8 is an error."""
+    names = [c.strip() or f"Unnamed: {i}" for i, c in enumerate(cells)]
+    seen: set[str] = set()
+    for name in names:
+        if has_undecodable(name):
+            raise InputError("the header has bytes that are not valid UTF-8; save the file "
+                             "as CSV UTF-8", file=label, row=row,
+                             column=SURROGATES.sub("\ufffd", name))
+        if name in seen:
+            raise InputError("the column appears more than once in the header", file=label,
+                             row=row, column=name)
+        seen.add(name)
+    return names
+
+
+def _drop_empty_unnamed(frame: pd.DataFrame, cells: Sequence[str]) -> pd.DataFrame:
+    """Leave out columns with an empty header cell and no filled cell (trailing commas,
+    a sheet's formatted but empty column): nothing is in them."""
+    empty = [name for name, cell in zip(frame.columns, cells, strict=True)
+             if not cell.strip() and not frame[name].astype(bool).any()]
+    return frame.drop(columns=empty) if empty else frame
+
+
+def _check_text_file(path: Path, label: str) -> str:
+    """Refuse a file that is not text before it is read as CSV (an old binary .xls, an
+    .ods, a zip, a UTF-16 export would otherwise come out as rows of garbage); return
+    the delimiter."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc}", file=label) from None
+    # OLE2 (.xls), zip (.ods, .xlsx under another name), UTF-16 (a BOM, or NUL in every
+    # other byte); a lone NUL in a cell is left to the cell checks, which name its row
+    if (head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff"))
+            or head.count(b"\x00") * 8 > len(head)):
+        raise InputError(
+            "not a CSV text file (binary content: an old .xls, .ods or a UTF-16 export?); "
+            "save it as .xlsx or as CSV UTF-8", file=label,
+        )
+    return "\t" if path.suffix.lower() == ".tsv" else ","
+
+
+def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
+    import csv
+
+    import numpy as np
+    import pandas as pd
+
+    delimiter = _check_text_file(path, label)
+    # the shape of every record, by the csv module (exact and about as fast as pandas):
+    # pandas pads a short row, shifts a row with one cell too many into the index and
+    # skips blank lines, each without a word
+    try:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise InputError("the file is empty (no header row)", file=label) from None
+            try:
+                widths = np.fromiter(map(len, reader), dtype=np.int64)
+            except csv.Error as exc:
+                raise InputError(f"not a well-formed CSV file: {exc} (line {reader.line_num})",
+                                 file=label) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc}", file=label) from None
+    if not header or not "".join(header).strip():
+        raise InputError("the first row is empty; it must be the header", file=label, row=1)
+    names = _header_names(header, label, 1)
+    width = len(names)
+    blank = widths == 0
+    wrong = np.flatnonzero((widths != width) & ~blank)
+    if len(wrong):
+        position = int(wrong[0])
+        cells = int(widths[position])
+        if cells < width:
+            message = (f"the row has {cells} cell{'s' if cells != 1 else ''}, the header "
+                       f"{width}: cells from this column on are missing")
+            column: str | None = names[cells]
+        else:
+            message = (f"the row has {cells} cells, the header {width}: a cell without a "
+                       f"column (a stray delimiter, or a value with '{delimiter}' that is "
+                       "not in double quotes?)")
+            column = None
+        other = next((c for c in (";", "\t", "|") if c != delimiter and c in header[0]), None)
+        if width == 1 and other:
+            message += f"; the header holds {other!r}: save the file as comma-separated CSV"
+        raise InputError(message, file=label, row=position + 2, column=column)
+    try:
+        frame = pd.read_csv(
+            path, header=None, skiprows=1, names=list(range(width)), index_col=False,
+            dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+            encoding="utf-8-sig", encoding_errors="surrogateescape", sep=delimiter,
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
+        raise InputError(f"not a well-formed CSV file: {exc}", file=label) from None
+    if len(frame) != len(widths):
+        raise InputError(
+            f"the rows could not be told apart consistently ({len(widths)} by the csv "
+            f"rules, {len(frame)} by pandas): is there a stray double quote?", file=label)
+    frame.columns = names
+    frame = _drop_empty_unnamed(frame, header)
+    if keep_blank or not blank.any():
+        return Table(frame, label, from_file=True)
+    return Table(frame[~blank].reset_index(drop=True), label, from_file=True,
+                 rows=np.flatnonzero(~blank) + 2,
+                 blank_rows=tuple(int(r) for r in np.flatnonzero(blank) + 2))
+
+
+def _read_excel(path: Path, label: str, sheet: str | int | None, keep_blank: bool) -> Table:
+    import zipfile
+
+    import numpy as np
+    import pandas as pd
+
+    try:
+        raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None,
+                            dtype=object, engine="openpyxl")
+    except ValueError as exc:
+        if "worksheet" in str(exc).lower():  # "Worksheet named 'X' not found"
+            raise InputError(str(exc), file=label) from None
+        raise InputError(f"not a readable Excel workbook (.xlsx): {exc}", file=label) from None
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise InputError("not an Excel workbook (.xlsx): the file is damaged or of another "
+                         "kind", file=label) from None
+    except Exception as exc:  # openpyxl raises its own errors for damaged workbooks
+        raise InputError(f"not a readable Excel workbook (.xlsx): {exc}", file=label) from None
+    text = _frame_to_text(raw)
+    # pandas keeps a sheet's leading empty rows, so position p is spreadsheet row p + 1
+    filled: np.ndarray = np.asarray((text != "").to_numpy().any(axis=1), dtype=bool)
+    if not filled.any():
+        raise InputError("the sheet is empty (no header row)", file=label)
+    top = int(np.argmax(filled))
+    header = [str(v) for v in text.iloc[top].tolist()]
+    names = _header_names(header, label, top + 1)
+    frame = text.iloc[top + 1:].reset_index(drop=True)
+    frame.columns = names
+    frame = _drop_empty_unnamed(frame, header)
+    numbers = np.arange(len(frame), dtype=np.int64) + top + 2
+    blank = ~filled[top + 1:]
+    blank_rows: tuple[int, ...] = ()
+    if blank.any() and not keep_blank:
+        blank_rows = tuple(int(r) for r in numbers[blank])
+        frame = frame[~blank].reset_index(drop=True)
+        numbers = numbers[~blank]
+    rows = None if top == 0 and not blank_rows else numbers
+    return Table(frame, label, from_file=True, rows=rows, blank_rows=blank_rows,
+                 header_row=top + 1)
 
 
 def _frame_to_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -191,13 +375,26 @@ def parse_decimal(
     return value
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str) -> _dt.date:
+    """The date of ``YYYY-MM-DD`` text (surrounding spaces allowed); :class:`ValueError`
+    for anything else. ``date.fromisoformat`` alone also takes ``20260301``,
+    ``2026-W10-1`` and non-ASCII digits, which no file contract here allows."""
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"not a date in the form YYYY-MM-DD: {text!r}")
+    return _dt.date.fromisoformat(text)
+
+
 def parse_date(text: str, table: Table, position: int, column: str) -> _dt.date | None:
     """Parse an ISO date (YYYY-MM-DD); "" is ``None``."""
     text = text.strip()
     if not text:
         return None
     try:
-        return _dt.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         message = f"not a date in the form YYYY-MM-DD: {text!r}"
         raise table.error(message, position, column) from None

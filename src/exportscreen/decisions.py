@@ -203,9 +203,6 @@ def load_decisions(source: str | Path | pd.DataFrame | DecisionBook | None) -> D
         if path.suffix.lower() == ".json":
             table = _json_table(raw, label)
         else:
-            from .screening import check_text_table
-
-            check_text_table(path)  # a binary or damaged file: exit 2, not a traceback
             table = read_table(path, required=_REQUIRED)
     decisions: list[Decision] = []
     undecided: list[int] = []

@@ -46,7 +46,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import has_undecodable, read_json_file, read_table
+from ._io import SURROGATES as _SURROGATES
+from ._io import has_undecodable, iso_date, read_json_file, read_table
 from ._version import __version__
 from .decisions import Decision, DecisionBook, load_decisions, row_key, supplier_hash
 from .errors import InputError
@@ -334,51 +335,6 @@ class ScreeningRun:
 # --------------------------------------------------------------------------- columns
 
 
-def check_text_table(path: str | Path) -> None:
-    """Refuse a file that is neither .xlsx nor text before it is read as CSV: an old binary
-    .xls, an .ods or a UTF-16 export would otherwise come out as rows of garbage."""
-    import csv
-    import zipfile
-
-    file = Path(path)
-    if not file.is_file():
-        return  # read_table reports a missing file or folder
-    if file.suffix.lower() in {".xlsx", ".xlsm"}:
-        try:
-            with zipfile.ZipFile(file) as archive:
-                workbook = "[Content_Types].xml" in archive.namelist()
-        except (zipfile.BadZipFile, OSError):
-            workbook = False
-        if not workbook:
-            raise InputError("not an Excel workbook (.xlsx): the file is damaged or of "
-                             "another kind", file=str(path))
-        return
-    with file.open("rb") as handle:
-        head = handle.read(4096)
-    if head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")) or b"\x00" in head:
-        raise InputError(
-            "not a CSV text file (binary content: an old .xls, .ods or a UTF-16 export?); "
-            "save it as .xlsx or as CSV UTF-8", file=str(path),
-        )
-    # pandas renames a repeated header ("name", "name.1"): find it in the header as written
-    text = head.decode("utf-8-sig", errors="surrogateescape").splitlines()
-    delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
-    header = [h.strip() for h in next(csv.reader(text[:1], delimiter=delimiter), [])]
-    for column in header:
-        if column and header.count(column) > 1:
-            raise InputError("the column appears more than once in the header",
-                             file=str(path), row=1, column=column)
-
-
-def check_header(table: Any) -> None:
-    """A header cell with bytes that are not UTF-8 cannot be kept as a column name."""
-    for column in table.frame.columns:
-        if has_undecodable(str(column)):
-            shown = _SURROGATES.sub("\ufffd", str(column))
-            raise InputError("the header has bytes that are not valid UTF-8; save the file as "
-                             "CSV UTF-8", file=table.label, row=1, column=shown)
-
-
 def detect_columns(
     columns: Sequence[str],
     *,
@@ -643,9 +599,6 @@ def _load_graph(ownership: Any, entities: Any) -> tuple[Any, dict[str, Any]]:
     if isinstance(ownership, pd.DataFrame):
         graph = OwnershipGraph.from_frame(ownership, entities=entities)
         return graph, {"source": "<DataFrame>"}
-    for given in (ownership, entities):
-        if given is not None and not isinstance(given, pd.DataFrame):
-            check_text_table(given)
     info: dict[str, Any] = {"path": str(ownership), "sha256": None}
     if Path(ownership).is_file():
         info["sha256"] = _file_sha256(ownership)
@@ -911,7 +864,6 @@ def _entity_list(own: _Ownership, ids: Iterable[str]) -> ScreeningList:
 
 # --------------------------------------------------------------------------- the run
 
-_SURROGATES = re.compile("[\udc80-\udcff]")
 
 
 def _name_alert(match: Any, entry: ListEntry) -> Alert:
@@ -1010,12 +962,10 @@ def screen(
     """
     import pandas as pd
 
-    if not isinstance(suppliers, pd.DataFrame):
-        check_text_table(suppliers)
-    table = read_table(suppliers)
+    # blank lines stay rows (of empty cells, reported as errors): every row comes out
+    table = read_table(suppliers, keep_blank=True)
     frame = table.frame
     input_columns = tuple(str(c) for c in frame.columns)
-    check_header(table)
     for column in (*RESULT_COLUMNS, *EXTRA_COLUMNS, "change"):
         if column in input_columns:
             raise table.error(
@@ -1029,7 +979,7 @@ def screen(
     )
     if isinstance(as_of, str):
         try:
-            as_of = _dt.date.fromisoformat(as_of.strip())
+            as_of = iso_date(as_of)
         except ValueError:
             raise InputError(f"not a date in the form YYYY-MM-DD: {as_of!r}",
                              column="as_of") from None
@@ -1074,7 +1024,10 @@ def screen(
                 "(shown as U+FFFD in the output); fix the file's encoding"
             )
         elif not name.strip():
-            errors[position] = f"cannot screen: the name (column {cols['name']!r}) is empty"
+            errors[position] = (
+                "cannot screen: the row is blank" if not any(
+                    str(v).strip() for v in frame.iloc[position].tolist())
+                else f"cannot screen: the name (column {cols['name']!r}) is empty")
         if position in errors:
             query_of.append(None)
             continue

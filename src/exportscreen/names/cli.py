@@ -129,14 +129,14 @@ def _run_batch(
     provenance: dict[str, Any],
     thresholds: dict[str, float],
 ) -> int:
-    from .._io import dump_json, has_undecodable, read_table
+    from .._io import blank_rows_notice, dump_json, has_undecodable, read_table
     from ..report.table import format_table
-    from ..screening import check_header, check_text_table
 
     required = [args.name_column] + ([args.country_column] if args.country_column else [])
-    check_text_table(args.input)
     table = read_table(args.input, required=required)
-    check_header(table)
+    skipped = blank_rows_notice(table)
+    if skipped:
+        print(f"exportscreen: notice: {skipped}", file=sys.stderr)
     names = list(table.frame[args.name_column])
     for position, value in enumerate(names):
         if not value.strip():

@@ -6,11 +6,11 @@ import argparse
 import csv
 import datetime as _dt
 import io
-import re
 import sys
 from pathlib import Path
 from typing import TextIO
 
+from .._io import iso_date
 from ..errors import InputError
 from .engine import CSV_COLUMNS, AffiliatesResult, apply_affiliates_rule, load_listed_csv
 from .graph import OwnershipGraph
@@ -35,9 +35,7 @@ def resolve_rule(text: str) -> RulePreset:
 def _cli_date(text: str, option: str) -> _dt.date:
     t = text.strip()
     try:
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", t):
-            raise ValueError
-        return _dt.date.fromisoformat(t)
+        return iso_date(t)
     except ValueError:
         raise InputError(f"not a date in the form YYYY-MM-DD: {text!r}", column=option) from None
 

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from .._io import iso_date
 from ..errors import InputError
 from .graph import BRANCH, CONTROL, HUNDRED, OWNERSHIP, UNITS_PER_PERCENT, OwnershipGraph
 from .rules import RulePreset, SuspensionWindow, get_rule, normalise_list_source
@@ -520,9 +521,7 @@ def _as_date(value: _dt.date | str | None) -> _dt.date:
         return value
     text = str(value).strip()
     try:
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
-            raise ValueError
-        return _dt.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise InputError(f"as-of date is not in the form YYYY-MM-DD: {value!r}",
                          column="as_of") from None

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._io import Table, has_undecodable, read_table
+from .._io import Table, blank_rows_notice, has_undecodable, iso_date, read_table
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -55,7 +55,6 @@ RELATIONS = ("ownership", "control", "branch")
 OWNERSHIP, CONTROL, BRANCH = 0, 1, 2
 DAY_MIN = np.iinfo(np.int32).min
 DAY_MAX = np.iinfo(np.int32).max
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
 _QUANTUM = Decimal(1).scaleb(-9)
 _PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -572,7 +571,8 @@ class OwnershipGraph:
         frame = table.frame
         m = len(frame)
         cols = set(frame.columns)
-        notices: list[str] = []
+        notices: list[str] = [n for n in (blank_rows_notice(table), None if entities is None
+                                          else blank_rows_notice(entities)) if n]
 
         def fail(message: str, pos: int, column: str) -> InputError:
             if row_numbers is not None:
@@ -766,9 +766,7 @@ class OwnershipGraph:
                 if not t:
                     continue
                 try:
-                    if not _DATE_RE.match(t):
-                        raise ValueError
-                    out[k] = _dt.date.fromisoformat(t).toordinal()
+                    out[k] = iso_date(t).toordinal()
                 except ValueError:
                     raise fail(f"not a date in the form YYYY-MM-DD: {t!r}",
                                int(np.flatnonzero(c == k)[0]), name) from None
@@ -781,7 +779,7 @@ class OwnershipGraph:
             raise fail("valid_from is after valid_to", int(backwards[0]), "valid_from")
 
         rows = (np.asarray(row_numbers, np.int64) if row_numbers is not None
-                else np.arange(m, dtype=np.int64) + (2 if table.from_file else 0))
+                else table.row_numbers())
         return cls(
             ids, owner=owner, owned=owned, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open,
             unknown=unknown, relation=relation, joint_group=joint_group, joint_groups=tuple(kept),

@@ -26,14 +26,14 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._io import Table, has_undecodable, read_table
+from .._io import Table, has_undecodable, iso_date, read_table
 from .pack import CATEGORIES, ELEMENT_SYMBOLS, RARE_EARTHS
 
 if TYPE_CHECKING:
@@ -129,7 +129,6 @@ class Bom:
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER_RE = re.compile(_NUMBER)
 # values within 10^-60 .. 10^60: any sum of them fits the checker's 200-digit exact context
 _VALUE_MAX_EXPONENT = 59
@@ -368,7 +367,7 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
     shipment = _shipment(table, frame, tops, root, n_products)
 
     # keep only what error messages need, so the text frame can be freed before checking
-    slim = Table(frame.iloc[:0], table.label, table.from_file)
+    slim = replace(table, frame=frame.iloc[:0])
     del frame
     return Bom(
         table=slim, product=product, line_id=line_id, parent=parent, root=root, depth=depth,
@@ -441,9 +440,7 @@ def _shipment(table: Table, frame: pd.DataFrame, tops: np.ndarray, root: np.ndar
             for text in sorted(set(per_product.tolist()) - {""}):
                 try:
                     # fromisoformat alone also takes 20260301 and 2026-W10-1
-                    if not _DATE_RE.fullmatch(text):
-                        raise ValueError(text)
-                    parsed[text] = _dt.date.fromisoformat(text)
+                    parsed[text] = iso_date(text)
                 except ValueError:
                     raise table.error(f"not a date in the form YYYY-MM-DD: {text!r}",
                                       _first_equal(values, text), column) from None

@@ -30,7 +30,6 @@ Rules (all parameters come from the rule pack, with citations):
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -39,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._io import blank_rows_notice, iso_date
 from .bom import REE_MASK, Bom, element_bit, load_bom
 from .models import BomCheckReport, PartIIItem, Status, Trigger, Verdict
 from .pack import CATEGORIES, RARE_EARTHS, ElementControl, Form, RulePack, load_rule_pack
@@ -591,9 +591,7 @@ def check_bom_report(
     if isinstance(date, str):
         try:
             # YYYY-MM-DD only, as on the command line (fromisoformat also takes 20260301)
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.strip()):
-                raise ValueError(date)
-            date = _dt.date.fromisoformat(date.strip())
+            date = iso_date(date)
         except ValueError:
             from ..errors import InputError
 
@@ -699,7 +697,9 @@ def check_bom_report(
         ))
     return BomCheckReport(
         date=run_date, pack_id=rule_pack.pack_id, pack_version=rule_pack.version,
-        pack_source=rule_pack.source_path, notices=_run_notices(rule_pack, checker, dates_used),
+        pack_source=rule_pack.source_path,
+        notices=[n for n in [blank_rows_notice(bom.table)] if n]
+        + _run_notices(rule_pack, checker, dates_used),
         verdicts=verdicts)
 
 

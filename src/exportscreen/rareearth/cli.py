@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import re
 import sys
 
+from .._io import iso_date
 from ..errors import InputError
 
 __all__ = ["run_rare_earth"]
@@ -40,7 +40,6 @@ def render(report: object, fmt: str) -> str:
 
 
 def run_rare_earth(args: argparse.Namespace) -> int:
-    import datetime as dt
 
     from .checker import check_bom_report
 
@@ -49,9 +48,7 @@ def run_rare_earth(args: argparse.Namespace) -> int:
         # only YYYY-MM-DD: fromisoformat alone also takes 20260301 and 2026-W10-1, and an
         # empty --date would silently become today
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date.strip()):
-                raise ValueError
-            date = dt.date.fromisoformat(args.date.strip())
+            date = iso_date(args.date)
         except ValueError:
             raise InputError(f"not a date in the form YYYY-MM-DD: {args.date!r}",
                              column="--date") from None
