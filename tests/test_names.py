@@ -20,7 +20,12 @@ from exportscreen.names.scoring import token_similarity, typo_budget
     [
         ("SAMSUNG ELECTRONICS CO., LTD.", "samsung electronic co ltd"),
         ("Samsung Electronics Company Limited", "samsung electronic co ltd"),
-        ("华为技术有限公司", "hua wei ji shu co ltd"),
+        ("华为技术有限公司", "hua wei technology co ltd"),
+        ("中国电子科技集团公司", "china electronic technology group co"),
+        ("Zhongguo Dianzi Keji Jituan", "china electronic technology group"),
+        ("Wang Li", "wang li"),  # not "wang 51": Li and Xi are names before numerals
+        ("Al Li", "al li"),
+        ("Fund XI", "fund 11"),
         ("Общество с ограниченной ответственностью Ромашка", "llc romashka"),
         ("ООО Ромашка", "llc romashka"),
         ("OAO Gazprom", "jsc gazprom"),

@@ -12,7 +12,14 @@ from hypothesis import HealthCheck, given, settings
 import exportscreen as xs
 from exportscreen.cli import main
 from exportscreen.lists.models import ListEntry
-from exportscreen.names import HIT_THRESHOLD, POSSIBLE_THRESHOLD, NameMatch, NameMatcher
+from exportscreen.names import (
+    HIT_THRESHOLD,
+    POSSIBLE_THRESHOLD,
+    NameMatch,
+    NameMatcher,
+    analyze_name,
+    identifies_someone,
+)
 from exportscreen.testing.names import VARIANT_KINDS, make_variant, name_variants
 
 ENTRIES = [
@@ -150,6 +157,31 @@ def test_csl_snapshot_examples(csl_matcher: NameMatcher) -> None:
     assert top and "almaz" in top[0].name.casefold()
     assert csl_matcher.match("Rosneft Oil Co")[0].status == "hit"
     assert csl_matcher.match("Microsoft Corporation") == []
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("华为技术有限公司", "huawei technologies"),
+    ("中国电子科技集团公司", "china electronics technology group"),
+    ("北京航空航天大学", "beijing university of aeronautics and astronautics"),
+    ("上海微电子装备有限公司", "shanghai micro electronics equipment"),
+    ("Zhongguo Dianzi Keji Jituan Gongsi", "china electronics technology group"),
+])
+def test_names_in_han_characters_or_pinyin_find_the_english_entry(
+    csl_matcher: NameMatcher, query: str, listed: str
+) -> None:
+    top = csl_matcher.match(query, limit=3)
+    assert top and top[0].status == "hit", [m.name for m in top]
+    assert listed in top[0].matched_alias.casefold() or listed in top[0].name.casefold()
+
+
+@pytest.mark.parametrize("query", ["A", "12", "A. B.", "Co., Ltd.", "12 Ltd", "7 & 8"])
+def test_a_name_that_identifies_no_one_matches_nothing(
+    csl_matcher: NameMatcher, query: str
+) -> None:
+    # the CSL has "AHMED, A." and "12th Institute": an initial or a number alone is no name
+    assert csl_matcher.match(query, min_score=0) == []
+    assert not identifies_someone(analyze_name(query))
+    assert identifies_someone(analyze_name("Group A"))
 
 
 _CSL_SAMPLE = [

@@ -495,6 +495,10 @@ def _unscreenable_name(name: str) -> str | None:
             return "it has no letters or digits the matcher can compare"
         if all(c == "legal" for c in analysis.classes):
             return "it is only a legal form"
+        from .names.matcher import identifies_someone
+
+        if not identifies_someone(analysis):
+            return "it has only initials, numbers or a legal form, which identify no one"
     return None
 
 

@@ -9,7 +9,13 @@
 See docs/names.md for the rule, the thresholds and the known failure modes.
 """
 
-from .matcher import HIT_THRESHOLD, POSSIBLE_THRESHOLD, NameMatch, NameMatcher
+from .matcher import (
+    HIT_THRESHOLD,
+    POSSIBLE_THRESHOLD,
+    NameMatch,
+    NameMatcher,
+    identifies_someone,
+)
 from .normalize import NameAnalysis, analyze_name, normalize_name, split_aliases
 from .scoring import compare_names
 
@@ -21,6 +27,7 @@ __all__ = [
     "NameMatcher",
     "analyze_name",
     "compare_names",
+    "identifies_someone",
     "normalize_name",
     "split_aliases",
 ]

@@ -45,9 +45,11 @@ __all__ = [
     "COUNTRY_MISMATCH_PENALTY",
     "ENTITY_TYPE_MISMATCH_PENALTY",
     "HIT_THRESHOLD",
+    "IDENTIFYING_CLASSES",
     "POSSIBLE_THRESHOLD",
     "NameMatch",
     "NameMatcher",
+    "identifies_someone",
 ]
 
 HIT_THRESHOLD = 85.0
@@ -105,6 +107,16 @@ def status_for(
     if score >= possible:
         return "possible"
     return None
+
+
+IDENTIFYING_CLASSES = frozenset({"word", "location", "generic"})
+
+
+def identifies_someone(analysis: NameAnalysis) -> bool:
+    """False when a name holds only initials, numbers, legal forms and stop words ("A",
+    "12", "Co., Ltd."): any list entry with such a token would score high against it, and
+    none of them says who the party is, so such a name matches nothing."""
+    return any(c in IDENTIFYING_CLASSES for c in analysis.classes)
 
 
 def _alias_variants(name: str) -> list[str]:
@@ -228,7 +240,7 @@ class NameMatcher:
             raise TypeError(f"name must be a string, not {type(name).__name__}")
         floor = self.possible_threshold if min_score is None else float(min_score)
         query = analyze_name(name)
-        if not query.tokens or limit <= 0:
+        if not identifies_someone(query) or limit <= 0:
             return []
         query_kind = _kind_of(entity_type)
         if query_kind is None and "legal" in query.classes:

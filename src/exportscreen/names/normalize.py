@@ -66,6 +66,7 @@ _LEET_RE = re.compile(r"(?<=[a-z])[0134579]+(?=[a-z])")
 _ROMAN = re.compile(r"^(?=[ivxl]+$)(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
 _TRUNCATION_LENGTH = 30
+_NAME_SYLLABLES = frozenset({"li", "xi"})  # Roman 51 and 11, and Chinese names (李, 习)
 
 
 def _roman_to_int(token: str) -> int:
@@ -172,7 +173,7 @@ def _tables() -> _Tables:
         for variant in [word, *variants]:
             key = tuple(_base_tokens(variant))
             if key and key not in phrases:
-                phrases[key] = ((word,), "")
+                phrases[key] = (tuple(word.split()), "")
     word_class: dict[str, str] = {}
     titles: set[tuple[str, ...]] = set()
     for cls, words in _mapping_file("words.txt"):
@@ -290,9 +291,14 @@ def _read_numbers(pairs: list[tuple[str, str]], tables: _Tables) -> list[tuple[s
             value = tables.numbers.get(token)
             if value is None and token.isdigit() and len(token) <= 2:
                 value = int(token)
-            if value is None and _ROMAN.match(token) and position > 0:
+            previous_class = tables.word_class.get(pairs[position - 1][0]) if position else None
+            if (value is None and _ROMAN.match(token) and position > 0
+                    and previous_class != "stop"
+                    and (token not in _NAME_SYLLABLES or previous_class == "generic")):
                 # a series numeral follows a word: "Fund VII"; a lone letter only near
-                # the end ("Partners V L.P.") so that initials stay initials
+                # the end ("Partners V L.P.") so that initials stay initials; "Li" and "Xi"
+                # are names far more often ("Wang Li", "Al Li"), numerals only after a
+                # generic word ("Fund XI")
                 rest_is_legal = all(c == "legal" for _, c in pairs[position + 1 :])
                 if len(token) > 1 or (position >= 2 and rest_is_legal):
                     value = _roman_to_int(token)

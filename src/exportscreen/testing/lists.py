@@ -33,18 +33,23 @@ _WORDS = (
     "Huawei", "Technologies", "Beijing", "Shenzhen", "Aerospace", "Research", "Institute",
     "Electronics", "Trading", "Group", "Moscow", "Rosoboronexport", "Bank", "Melli", "Sepah",
     "Shipping", "Petroleum", "Semiconductor", "Precision", "Machinery", "Nuclear", "Aviation",
-    "Co., Ltd.", "LLC", "OOO", "JSC", "GmbH", "Limited", "Inc.", "Al", "Hassan", "Mohammed",
-    "Ivanov", "Wang", "Li", "Zhang", "国际", "贸易", "有限公司", "Общество", "Технологии",
+    "Hassan", "Mohammed", "Ivanov", "Wang", "Li", "Zhang", "国际", "贸易", "Технологии",
 )
+# a legal form or a particle is never a whole name: a list names someone
+_PARTICLES = ("Al", "de", "bin")
+_FORMS = ("Co., Ltd.", "LLC", "OOO", "JSC", "GmbH", "Limited", "Inc.", "有限公司", "Общество")
 
 
 @st.composite
 def _names(draw: st.DrawFn) -> str:
-    words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5))
+    words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4))
+    if draw(st.booleans()):
+        words.insert(draw(st.integers(0, len(words) - 1)), draw(st.sampled_from(_PARTICLES)))
+    if draw(st.booleans()):
+        words.insert(draw(st.sampled_from([0, len(words)])), draw(st.sampled_from(_FORMS)))
     extra = draw(st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N")),
                          min_size=0, max_size=8))
-    name = " ".join(words + ([extra] if extra else []))
-    return name
+    return " ".join(words + ([extra] if extra else []))
 
 
 _TEXT = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"))
