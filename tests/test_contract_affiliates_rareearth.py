@@ -296,6 +296,8 @@ OWN_HEAD = "owner_id,owned_id,percent\n"
     ("after_blank", OWN_HEAD + "X,B,50\n\nX,C,abc\n", 4, "percent"),
     ("short_row", OWN_HEAD + "X,B,50\nX,C\n", 3, "percent"),
     ("repeated_column", "owner_id,owned_id,percent,owned_id\nX,B,50,C\n", 1, "owned_id"),
+    ("two_heads", "owner_id,owned_id,percent,relation\nA,BR,,branch\nX,Y,10,\nB,BR,,branch\n",
+     4, "owner_id"),
 ])
 def test_bad_ownership_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str,
                             text: str | bytes, row: int, column: str) -> None:

@@ -149,3 +149,14 @@ def test_api_bad_arguments_are_input_errors(graph_files: tuple[Path, Path]) -> N
     for date in ("20260301", "2026-W10-1", "soon"):
         with pytest.raises(xs.InputError):
             xs.check_bom(FIX / "bom" / "example.csv", date=date)
+
+
+def test_listed_ids_are_taken_like_graph_ids() -> None:
+    import pandas as pd
+
+    # the graph strips its ids; " A " in the listed mapping names the same entity
+    graph = xs.OwnershipGraph.from_frame(
+        pd.DataFrame({"owner_id": [" A "], "owned_id": ["B"], "percent": ["60"]}))
+    for listed in ({" A ": "sdn"}, [xs.ListedParty(id="A\t", list=" sdn ")]):
+        result = xs.apply_affiliates_rule(graph, listed, rule="us-ofac", as_of="2026-01-01")
+        assert [(f.id, f.status) for f in result.findings] == [("B", "covered")]

@@ -350,6 +350,26 @@ def test_screen_misshapen_rows_exit_2_naming_the_row(
     assert f"{path}, row {row}" in err and words in err
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_screen_format_puts_the_results_on_stdout(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("name,country\nNordlicht Maschinenbau GmbH,DE\nBlue Meadow Bakery,US\n",
+                    encoding="utf-8")
+    target = tmp_path / f"r.{fmt}"
+    args = ["screen", str(path), "--list", str(LISTS / "own_list.csv")]
+    code, out, err = cli([*args, "--format", fmt], capsys)
+    assert code == 0, err
+    assert cli([*args, "--out", str(target), "-q"], capsys)[0] == 0
+    written = target.read_bytes().decode("utf-8-sig")
+    if fmt == "json":
+        assert json.loads(out) == json.loads(written)  # same report, piped
+    else:
+        assert out == written
+        assert [r["screen_status"] for r in csv.DictReader(io.StringIO(out))] == ["hit", "clear"]
+
+
 def test_screen_keeps_a_blank_line_as_an_error_row(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1592,5 +1592,16 @@ def run_screen_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if not getattr(args, "quiet", False):
-        sys.stdout.write(format_summary(run))
+        stdout_format = getattr(args, "format", "summary")
+        if stdout_format == "csv":
+            from .report.csv import frame_to_csv
+
+            sys.stdout.write(frame_to_csv(run.frame))
+        elif stdout_format == "json":
+            from ._io import dump_json
+            from .report.json import run_to_dict
+
+            dump_json(run_to_dict(run), sys.stdout)
+        else:
+            sys.stdout.write(format_summary(run))
     return 0

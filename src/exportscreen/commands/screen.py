@@ -27,7 +27,9 @@ examples:
 
 --out picks the format from the extension: .csv (spreadsheet-safe), .json (full
 provenance, usable later with --since), .html (single-file report for analysts).
-A readable summary (counts per status and every alert) goes to stdout; --quiet drops it.
+A readable summary (counts per status and every alert) goes to stdout; --format csv|json
+puts the results there instead (exportscreen screen s.csv --format json | jq ...);
+--quiet prints nothing.
 
 exit codes: 0 ran (whatever was found), 2 bad input or usage, 1 internal error.
 """
@@ -82,8 +84,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="name score for a possible match (0-100)",
     )
     parser.add_argument(
+        "--format", choices=("summary", "csv", "json"), default="summary",
+        help="what goes to stdout: the readable summary (default), or the results as CSV "
+             "or as the JSON report, for a pipe",
+    )
+    parser.add_argument(
         "-q", "--quiet", action="store_true",
-        help="do not print the summary to stdout (the --out file is still written)",
+        help="print nothing to stdout (the --out file is still written)",
     )
     parser.add_argument(
         "--progress", choices=("auto", "always", "never"), default="auto",

@@ -68,9 +68,11 @@ _NONE, _COVERED, _UNDET, _RED = 0, 1, 2, 3
 
 class ListedParty(BaseModel):
     """A party on a government list that seeds a rule: ``id`` as in the ownership graph,
-    ``list`` its list code (``entity_list``, ``meu``, ``sdn``, ``eu``, ``uk``, ...)."""
+    ``list`` its list code (``entity_list``, ``meu``, ``sdn``, ``eu``, ``uk``, ...).
+    Surrounding spaces are taken off every text field, as :class:`OwnershipGraph` takes
+    them off its ids, so ``" A "`` names the graph's entity ``A``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(min_length=1)
     list: str = Field(min_length=1)

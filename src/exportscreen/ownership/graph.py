@@ -355,6 +355,28 @@ class OwnershipGraph:
             return
         import networkx as nx
 
+        # a branch is part of one head office: two heads on the same day is a data error
+        # (the branch would take two statuses)
+        by_branch: dict[int, list[int]] = {}
+        for edge in branch.tolist():
+            by_branch.setdefault(int(self.owned[edge]), []).append(edge)
+        for edges in by_branch.values():
+            if len({int(self.owner[e]) for e in edges}) < 2:
+                continue
+            for i, first in enumerate(edges):
+                for second in edges[i + 1:]:
+                    if (self.owner[first] != self.owner[second]
+                            and self.valid_from[first] <= self.valid_to[second]
+                            and self.valid_from[second] <= self.valid_to[first]):
+                        heads = sorted({str(self.ids[self.owner[first]]),
+                                        str(self.ids[self.owner[second]])})
+                        raise InputError(
+                            f"{self.ids[self.owned[first]]} is a branch of two heads at once "
+                            f"({heads[0]} and {heads[1]}); a branch belongs to one head "
+                            "office (give the stake as ownership or control, or date the "
+                            "branch relations so they do not overlap)", file=self.label,
+                            row=int(max(self.row[first], self.row[second])),
+                            column="owner_id")
         hops: dict[tuple[int, int], tuple[int, int, int]] = {}  # (branch, head) -> window, row
         for edge in branch.tolist():
             key = (int(self.owned[edge]), int(self.owner[edge]))

@@ -174,8 +174,10 @@ def ownership_rows(
             rows.append(StakeRow(owner, owned, lo, hi, joint_group=group))
         elif kind == "control":
             rows.append(StakeRow(owner, owned, None, None, "control"))
-        elif kind == "branch" and not _reaches_by_branch(rows, owner, owned):
-            # branches that formed a cycle would be rejected by OwnershipGraph
+        elif kind == "branch" and not _reaches_by_branch(rows, owner, owned) and not any(
+                r.relation == "branch" and r.owned == owned and r.owner != owner
+                for r in rows):
+            # OwnershipGraph rejects branches that form a cycle and a branch of two heads
             rows.append(StakeRow(owner, owned, None, None, "branch"))
     return rows, names
 
