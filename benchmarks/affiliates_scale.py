@@ -152,6 +152,9 @@ def generate(n: int, n_roots: int, seed: int = 20261128) -> tuple[Path, Path, Pa
         "relation": np.where(rng.random(extra_n) < 0.5, "control", "branch"),
         "valid_from": "", "valid_to": ""})
     ctl = ctl[ctl["owner_id"] != ctl["owned_id"]]
+    # a branch has one head office (a second one is refused): the first row per branch
+    ctl = pd.concat([ctl[ctl["relation"] != "branch"],
+                     ctl[ctl["relation"] == "branch"].drop_duplicates("owned_id")])
     frame = pd.concat([frame, ctl], ignore_index=True)
     frame.to_csv(own, index=False)
     pd.DataFrame({"id": ids, "name": [f"Company {i}" for i in range(n)],

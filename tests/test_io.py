@@ -217,3 +217,49 @@ def test_csv_round_trip_with_blank_lines(rows: list[list[str]], blanks: list[boo
     if any("\n" in c or "\r" in c for row in kept for c in row):
         return  # a cell over several lines: rows are records, not lines
     assert table.row_numbers().tolist() == expected_rows
+
+
+_CELL = st.text(st.sampled_from('ab1 ,"'), max_size=3)
+
+
+@given(st.lists(st.one_of(st.just(None), st.lists(_CELL, min_size=1, max_size=4)),
+                max_size=8),
+       st.booleans(), st.booleans())
+def test_read_table_agrees_with_the_csv_module(
+    records: list[list[str] | None], crlf: bool, quote_all: bool
+) -> None:
+    """Any record shapes (short, long, blank; quoted delimiters or not): read_table either
+    returns exactly the csv module's cells with the right row numbers, or names the
+    first row whose width differs from the header's (both the counting fast path and the
+    exact path are exercised: quotes send a file to the exact one)."""
+    import csv
+    import io
+    import tempfile
+
+    buffer = io.StringIO(newline="")
+    ending = "\r\n" if crlf else "\n"
+    writer = csv.writer(buffer, lineterminator=ending,
+                        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer.writerow(["h1", "h2", "h3"])
+    for record in records:
+        if record is None:
+            buffer.write(ending)
+        else:
+            writer.writerow(record)
+    text = buffer.getvalue()
+    expected = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    bad = next((i for i, r in enumerate(expected) if r and len(r) != 3), None)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        if bad is not None:
+            with pytest.raises(InputError) as info:
+                read_table(path)
+            assert info.value.row == bad + 2
+            return
+        table = read_table(path)
+    kept = [(i + 2, r) for i, r in enumerate(expected) if r]
+    assert table.frame.to_numpy().tolist() == [r for _, r in kept] or (
+        not kept and table.frame.empty)
+    assert table.row_numbers().tolist() == [n for n, _ in kept]
+    assert table.blank_rows == tuple(i + 2 for i, r in enumerate(expected) if not r)

@@ -17,7 +17,7 @@ starts with it are found by binary search over the sorted texts and scored too. 
 in a short word changes most of its trigrams ("SARV"/"SAFV" share one of four), so
 short distinctive words are also indexed by their one-letter deletions (a typo of one
 edit leaves a deletion in common, as in SymSpell), and up to two dozen names found that
-way are scored as well.
+way are scored as well, when they agree on the query's other distinctive words.
 
 Example::
 
@@ -125,6 +125,10 @@ class CandidateIndex:
             for key, positions in short.items()
             if len(positions) <= _MAX_SHORT_POSTINGS
         }
+        self._words = [
+            frozenset(t for t, c in zip(a.tokens, a.classes, strict=True) if c == "word")
+            for a in names
+        ]
         # the texts as written (plain), sorted, for names cut at a field limit
         ordered = sorted((analysis.plain, position) for position, analysis in enumerate(names))
         self._plain = [text for text, _ in ordered]
@@ -135,14 +139,28 @@ class CandidateIndex:
         query's (sharing a one-letter deletion), most such words first, then by the
         trigram *scores* if given, at most a few dozen."""
         counts: dict[int, int] = defaultdict(int)
-        for token, cls in zip(query.tokens, query.classes, strict=True):
-            if cls != "word" or not _SHORT_WORD[0] <= len(token) <= _SHORT_WORD[1]:
+        words = {t for t, c in zip(query.tokens, query.classes, strict=True) if c == "word"}
+        long_words = set()
+        for token in words:
+            if not _SHORT_WORD[0] <= len(token) <= _SHORT_WORD[1]:
+                long_words.add(token)
                 continue
             found: set[int] = set()
             for key in _deletions(token):
                 found.update(self._short.get(key, ()))
             for position in found:
                 counts[position] += 1
+        # the neighbours are for a typo in one short word of a name whose other
+        # distinctive words agree: a name that agrees on fewer words (all of them, one
+        # left out from three on) cannot reach the thresholds and is not worth scoring;
+        # random names would otherwise bring two dozen such neighbours each and make
+        # screening 4x slower
+        needed = len(words) if len(words) <= 2 else len(words) - 1
+        if needed > 1:
+            counts = defaultdict(int, {
+                position: count for position, count in counts.items()
+                if count + len(long_words & self._words[position]) >= needed
+            })
         if scores is None:
             ranked = sorted(counts, key=lambda p: (-counts[p], p))
         else:

@@ -109,18 +109,15 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _strip_texts(values: np.ndarray) -> np.ndarray:
-    """Cells as text without surrounding spaces; skips the work when none has any."""
-    texts = values if all(isinstance(v, str) for v in values[:64].tolist()) else np.array(
-        [str(v) for v in values.tolist()], dtype=object)
+    """Cells as text without surrounding spaces."""
+    texts = values.tolist()
     try:
-        joined = "\x00".join(texts.tolist())
+        stripped = list(map(str.strip, texts))  # C-level loop: the cells are text
     except TypeError:
-        texts = np.array([str(v) for v in values.tolist()], dtype=object)
-        joined = "\x00".join(texts.tolist())
-    if not (re.search(r"\s\x00|\x00\s", joined) or joined[:1].isspace()
-            or joined[-1:].isspace()):
-        return np.asarray(texts, dtype=object)
-    return np.array([t.strip() for t in texts.tolist()], dtype=object)
+        stripped = [str(v).strip() for v in texts]
+    out = np.empty(len(stripped), dtype=object)
+    out[:] = stripped
+    return out
 
 
 def _sorted_factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,8 +165,13 @@ def _bad_id_message(text: str) -> str:
 
 def _first_undecodable(values: np.ndarray) -> int | None:
     """Position of the first text cell with bytes that are not UTF-8, if any."""
-    texts = [v if isinstance(v, str) else str(v) for v in values.tolist()]
-    if not _SURROGATE.search("".join(texts)):
+    texts = values.tolist()
+    try:
+        joined = "".join(texts)  # the cells of a read table are all text: the fast case
+    except TypeError:
+        texts = [v if isinstance(v, str) else str(v) for v in texts]
+        joined = "".join(texts)
+    if not _SURROGATE.search(joined):
         return None
     return next(k for k, t in enumerate(texts) if has_undecodable(t))
 
@@ -643,11 +645,7 @@ class OwnershipGraph:
             bad = _first_bad_id(ent_ids)
             if bad is not None:
                 raise entities.error(_bad_id_message(ent_ids[bad]), bad, "id")
-            dup = pd.Index(ent_ids).duplicated()
-            if dup.any():
-                pos = int(np.flatnonzero(dup)[0])
-                raise entities.error(f"entity id {ent_ids[pos]!r} appears more than once",
-                                     pos, "id")
+            # a repeated id is found below, from the codes of the joined ids
 
             def ecol(name: str, strip: bool = True) -> np.ndarray:
                 if name in ef.columns:
@@ -679,6 +677,14 @@ class OwnershipGraph:
         owner = jcodes_all[:k1][parts_codes[0]].astype(np.int32) if m else np.zeros(0, np.int32)
         owned = jcodes_all[:k1][parts_codes[1]].astype(np.int32) if m else np.zeros(0, np.int32)
         n = len(ids)
+        if entities is not None and len(ent_ids):
+            ent_codes = jcodes_all[k1:]
+            if np.bincount(ent_codes, minlength=n).max() > 1:
+                repeated = np.ones(len(ent_codes), dtype=bool)
+                repeated[np.unique(ent_codes, return_index=True)[1]] = False
+                pos = int(np.flatnonzero(repeated)[0])
+                raise entities.error(f"entity id {ent_ids[pos]!r} appears more than once",
+                                     pos, "id")
         names = np.full(n, "", dtype=object)
         countries = np.full(n, "", dtype=object)
         aliases = np.full(n, "", dtype=object)
