@@ -220,9 +220,9 @@ def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
         raise InputError(f"not a well-formed CSV file: {exc}", file=label, row=1) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc}", file=label) from None
-    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise InputError("the file is empty (no header row)", file=label)
     if not header or not "".join(header).strip():
+        if not re.search(rb"[^\s\xef\xbb\xbf]", data):
+            raise InputError("the file is empty (no header row)", file=label)
         raise InputError("the first row is empty; it must be the header", file=label, row=1)
     names = _header_names(header, label, 1)
     width = len(names)
