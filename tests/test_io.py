@@ -86,16 +86,30 @@ def test_blank_lines_keep_the_row_numbers_of_the_rows_after_them(tmp_path: Path)
 
 
 def test_keep_blank_keeps_blank_lines_as_rows_of_empty_cells(tmp_path: Path) -> None:
-    table = read_table(_csv(tmp_path, "a,b\n1,2\n\n3,4\n"), keep_blank=True)
+    # a line of spaces or the DOS end-of-file mark is blank too; blank lines after the
+    # last row are not rows even when blank lines are kept
+    table = read_table(_csv(tmp_path, "a,b\n1,2\n  \n3,4\n\n\x1a"), keep_blank=True)
     assert table.frame.to_dict("list") == {"a": ["1", "", "3"], "b": ["2", "", "4"]}
-    assert table.row_numbers().tolist() == [2, 3, 4] and table.blank_rows == ()
+    assert table.row_numbers().tolist() == [2, 3, 4] and table.blank_rows == (5, 6)
+    table = read_table(_csv(tmp_path, "a,b\n1,2\n  \n3,4\n\n\x1a"))
+    assert table.row_numbers().tolist() == [2, 4] and table.blank_rows == (3, 5, 6)
+
+
+def test_cr_only_line_ends_and_long_quoted_cells(tmp_path: Path) -> None:
+    # old Mac Excel writes CR alone; pandas had moved the first row's cells one left
+    table = read_table(_csv(tmp_path, "id,name,country\r,Huawei Technologies,CN\r2,Acme,US\r"))
+    assert table.frame.to_numpy().tolist() == [["", "Huawei Technologies", "CN"],
+                                               ["2", "Acme", "US"]]
+    long = "x" * 200_000  # over the csv module's default field limit
+    table = read_table(_csv(tmp_path, f'a,b\n1,"{long}"\n'))
+    assert table.frame.loc[0, "b"] == long
 
 
 @pytest.mark.parametrize(("text", "row", "column", "words"), [
     ("a,b,c\n1,2,3,4\n5,6,7\n", 2, None, "the row has 4 cells, the header 3"),
     ("a,b,c\n1,2,3\n5,6,7,8\n", 3, None, "the row has 4 cells, the header 3"),
     ("a,b,c\n1,2,3\n5,6\n", 3, "c", "the row has 2 cells, the header 3"),
-    ("a,b,c\n1,2,3\n   \n", 3, "b", "the row has 1 cell, the header 3"),
+    ("a,b,c\n1,2,3\nx\n", 3, "b", "the row has 1 cell, the header 3"),
     ('a,b,c\n"x\ny",2,3\n1,2\n', 3, "c", "the row has 2 cells"),  # a cell over two lines
 ])
 def test_a_row_of_another_width_is_an_error_not_a_shift_or_padding(
@@ -147,15 +161,16 @@ def test_excel_cells_header_row_and_blank_rows(tmp_path: Path) -> None:
     sheet.append([None, 7, dt.datetime(2024, 1, 2), 0.1])
     sheet.append([None, None, None, None])
     sheet.append([None, "007", dt.datetime(2024, 1, 2, 5, 30), 50.0])
+    sheet.append([None, "NA", "None", "N/A"])  # Namibia, and texts pandas calls missing
     path = tmp_path / "t.xlsx"
     book.save(path)
     table = read_table(path, required=["id"])
     # the empty column A is left out; dates at midnight are dates, 50.0 is 50
     assert table.frame.to_dict("list") == {
-        "id": ["7", "007"], "when": ["2024-01-02", "2024-01-02T05:30:00"],
-        "share": ["0.1", "50"],
+        "id": ["7", "007", "NA"], "when": ["2024-01-02", "2024-01-02T05:30:00", "None"],
+        "share": ["0.1", "50", "N/A"],
     }
-    assert table.row_numbers().tolist() == [4, 6]
+    assert table.row_numbers().tolist() == [4, 6, 7]
     assert table.blank_rows == (5,) and table.header_row == 3
     with pytest.raises(InputError) as info:
         read_table(path, required=["name"])
@@ -248,6 +263,8 @@ def test_read_table_agrees_with_the_csv_module(
             writer.writerow(record)
     text = buffer.getvalue()
     expected = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    # a line with one cell of nothing but spaces (or "") is blank, like an empty line
+    expected = [[] if len(r) == 1 and not r[0].strip() else r for r in expected]
     bad = next((i for i, r in enumerate(expected) if r and len(r) != 3), None)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.csv"

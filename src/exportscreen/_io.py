@@ -212,6 +212,7 @@ def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
     import pandas as pd
 
     delimiter = _check_text_file(path, label)
+    csv.field_size_limit(2**31 - 1)  # a long quoted cell is text, not an error (default 128 KiB)
     try:
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             header = next(csv.reader(handle, delimiter=delimiter), [])
@@ -236,7 +237,9 @@ def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                path, header=None, skiprows=1, names=list(range(width)), index_col=False,
+                # header=0 with names, not skiprows=1: with CR-only line ends pandas
+                # mis-splits the first data row after a skipped line
+                path, header=0, names=list(range(width)), index_col=False,
                 dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
                 encoding="utf-8-sig", encoding_errors="surrogateescape", sep=delimiter,
                 quoting=csv.QUOTE_MINIMAL,
@@ -253,7 +256,19 @@ def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
             f"rules, {len(frame)} by pandas): is there a stray double quote?", file=label)
     frame.columns = names
     frame = _drop_empty_unnamed(frame, header)
-    if keep_blank or not blank.any():
+    if blank.any() and frame.shape[1]:
+        # a line of spaces (or 0x1A) is blank: its one cell is not a value
+        frame.iloc[np.flatnonzero(blank), 0] = ""
+    if keep_blank:
+        # blank lines inside the table stay rows; those after the last row are not rows
+        filled = np.flatnonzero(~blank)
+        end = int(filled[-1]) + 1 if len(filled) else 0
+        if end == len(blank):
+            return Table(frame, label, from_file=True)
+        return Table(frame.iloc[:end].reset_index(drop=True), label, from_file=True,
+                     rows=np.arange(end) + 2,
+                     blank_rows=tuple(range(end + 2, len(blank) + 2)))
+    if not blank.any():
         return Table(frame, label, from_file=True)
     return Table(frame[~blank].reset_index(drop=True), label, from_file=True,
                  rows=np.flatnonzero(~blank) + 2,
@@ -288,6 +303,14 @@ def _blank_records_fast(data: bytes, delimiter: str, width: int) -> np.ndarray |
     return out
 
 
+def _record_width(record: list[str]) -> int:
+    """Cells in a record; 0 for a blank line, also one of only spaces, a form feed or
+    the DOS end-of-file mark (0x1A)."""
+    if len(record) == 1 and not record[0].strip().strip("\x1a").strip():
+        return 0
+    return len(record)
+
+
 def _blank_records_exact(
     path: Path, label: str, delimiter: str, names: list[str], header: list[str]
 ) -> np.ndarray:
@@ -303,7 +326,7 @@ def _blank_records_exact(
             reader = csv.reader(handle, delimiter=delimiter)
             next(reader, None)
             try:
-                widths = np.fromiter(map(len, reader), dtype=np.int64)
+                widths = np.fromiter(map(_record_width, reader), dtype=np.int64)
             except csv.Error as exc:
                 raise InputError(f"not a well-formed CSV file: {exc} (line {reader.line_num})",
                                  file=label) from None
@@ -339,7 +362,8 @@ def _read_excel(path: Path, label: str, sheet: str | int | None, keep_blank: boo
 
     try:
         raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None,
-                            dtype=object, engine="openpyxl")
+                            dtype=object, engine="openpyxl", keep_default_na=False,
+                            na_filter=False)
     except ValueError as exc:
         if "worksheet" in str(exc).lower():  # "Worksheet named 'X' not found"
             raise InputError(str(exc), file=label) from None

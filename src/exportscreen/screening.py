@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import SURROGATES as _SURROGATES
-from ._io import has_undecodable, iso_date, read_json_file, read_table
+from ._io import blank_rows_notice, has_undecodable, iso_date, read_json_file, read_table
 from ._version import __version__
 from .decisions import Decision, DecisionBook, load_decisions, row_key, supplier_hash
 from .errors import InputError
@@ -343,13 +343,14 @@ def detect_columns(
     id_column: str | None = None,
     label: str = "<input>",
     from_file: bool = True,
+    header_row: int = 1,
 ) -> dict[str, str | None]:
     """Pick the name, country and id columns: the ones given, else the first known header.
 
     >>> detect_columns(["Vendor Number", "NAME1", "LAND1"])
     {'name': 'NAME1', 'country': 'LAND1', 'id': 'Vendor Number'}
     """
-    row = 1 if from_file else None
+    row = header_row if from_file else None
     chosen: dict[str, str | None] = {}
     for role, given, candidates in (
         ("name", name_column, NAME_COLUMN_CANDIDATES),
@@ -980,6 +981,7 @@ def screen(
     cols = detect_columns(
         input_columns, name_column=name_column, country_column=country_column,
         id_column=id_column, label=table.label, from_file=table.from_file,
+        header_row=table.header_row,
     )
     if isinstance(as_of, str):
         try:
@@ -1002,6 +1004,8 @@ def screen(
     # and each record carries its own list and licence terms
     entries = {e.key: e for e in lst.entries}
     notices: list[str] = []
+    if table.blank_rows:  # only blank lines after the last row are left out
+        notices.append(f"{blank_rows_notice(table)}: they follow the last row")
 
     # ---- the rows: what can be screened, and what cannot (never dropped)
     n = len(frame)
