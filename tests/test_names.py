@@ -26,6 +26,13 @@ from exportscreen.names.scoring import token_similarity, typo_budget
         ("Wang Li", "wang li"),  # not "wang 51": Li and Xi are names before numerals
         ("Al Li", "al li"),
         ("Fund XI", "fund 11"),
+        # Han words are glossed in Han script only: a Latin name is not read syllable by
+        # syllable ("Wang Luo" is a person, 网络 is "network"); a place is no typo target
+        ("Wang Luo", "wang luo"),
+        ("Dong Li", "dong li"),
+        ("网络", "network"),
+        ("Changzhou", "changzhou"),
+        ("Nanning Trading", "nanning trading"),
         ("Общество с ограниченной ответственностью Ромашка", "llc romashka"),
         ("ООО Ромашка", "llc romashka"),
         ("OAO Gazprom", "jsc gazprom"),

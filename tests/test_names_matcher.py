@@ -184,6 +184,17 @@ def test_a_name_that_identifies_no_one_matches_nothing(
     assert identifies_someone(analyze_name("Group A"))
 
 
+@pytest.mark.parametrize("listed", ["7-28", "MS-13", "B R C S.A.", "ELEVEN EIGHTY EIGHT LIMITED",
+                                    "W & M Limited Partnership"])
+def test_a_list_name_of_initials_or_numbers_still_finds_itself(
+    csl_matcher: NameMatcher, listed: str
+) -> None:
+    # such names are compared only with list names written the same, and those are hits
+    top = csl_matcher.match(listed, limit=3)
+    assert top and top[0].status == "hit" and top[0].score == 100.0
+    assert not identifies_someone(analyze_name(listed))
+
+
 _CSL_SAMPLE = [
     "Huawei Technologies Co., Ltd.",
     "Beijing Institute of Technology",

@@ -496,11 +496,17 @@ def _unscreenable_name(name: str) -> str | None:
             return "it has no letters or digits the matcher can compare"
         if all(c == "legal" for c in analysis.classes):
             return "it is only a legal form"
-        from .names.matcher import identifies_someone
-
-        if not identifies_someone(analysis):
-            return "it has only initials, numbers or a legal form, which identify no one"
     return None
+
+
+def _only_exact(name: str) -> bool:
+    """True when the matcher compares *name* only with list names written the same (it
+    holds only initials, numbers, legal forms and stop words: "AT&T", "7-28")."""
+    from .names import analyze_name
+    from .names.matcher import identifies_someone
+
+    analysis = analyze_name(name)
+    return bool(analysis.tokens) and not identifies_someone(analysis)
 
 
 def _make_matcher(lst: ScreeningList, hit: float | None, possible: float | None) -> Any:
@@ -1188,7 +1194,10 @@ def screen(
                 f"compare: {why}"
         else:
             status = "clear"
-            reason = f"no list entry scored at or above {_num(possible_t)}"
+            reason = (f"no list entry scored at or above {_num(possible_t)}"
+                      if not _only_exact(name) else
+                      "no list name is written the same (the name has only initials, numbers "
+                      "or a legal form, so only list names equal to it are looked for)")
             if own is not None:
                 reason += "; not a flagged entity of the ownership graph"
         if reopened:

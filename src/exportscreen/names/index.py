@@ -140,14 +140,14 @@ class CandidateIndex:
         trigram *scores* if given, at most a few dozen."""
         counts: dict[int, int] = defaultdict(int)
         words = {t for t, c in zip(query.tokens, query.classes, strict=True) if c == "word"}
-        long_words = set()
+        near: dict[str, set[int]] = {}  # short word -> names one edit from it
         for token in words:
             if not _SHORT_WORD[0] <= len(token) <= _SHORT_WORD[1]:
-                long_words.add(token)
                 continue
             found: set[int] = set()
             for key in _deletions(token):
                 found.update(self._short.get(key, ()))
+            near[token] = found
             for position in found:
                 counts[position] += 1
         # the neighbours are for a typo in one short word of a name whose other
@@ -157,15 +157,22 @@ class CandidateIndex:
         # screening 4x slower
         needed = len(words) if len(words) <= 2 else len(words) - 1
         if needed > 1:
+            # a word agrees when the name holds it, or (a short word) one edit from it;
+            # a frequent short word's deletions are not indexed, so holding it counts
             counts = defaultdict(int, {
                 position: count for position, count in counts.items()
-                if count + len(long_words & self._words[position]) >= needed
+                if sum(1 for w in words if w in self._words[position]
+                       or position in near.get(w, ())) >= needed
             })
         if scores is None:
             ranked = sorted(counts, key=lambda p: (-counts[p], p))
         else:
             ranked = sorted(counts, key=lambda p: (-counts[p], -scores[p] / self._norms[p], p))
         return ranked[:_MAX_SHORT_CANDIDATES]
+
+    def exact(self, query: NameAnalysis) -> list[int]:
+        """Positions of the names whose compare form equals the query's."""
+        return list(self._exact.get(query.normalized, []))
 
     def starting_with(self, query: NameAnalysis) -> list[int]:
         """Positions of the names whose plain text starts with the query's (a long query

@@ -114,8 +114,9 @@ IDENTIFYING_CLASSES = frozenset({"word", "location", "generic"})
 
 def identifies_someone(analysis: NameAnalysis) -> bool:
     """False when a name holds only initials, numbers, legal forms and stop words ("A",
-    "12", "Co., Ltd."): any list entry with such a token would score high against it, and
-    none of them says who the party is, so such a name matches nothing."""
+    "12", "AT&T", "Co., Ltd."): any list entry with such a token would score high
+    against it while none of them says who the party is, so such a name is matched only
+    with list names whose compare form is the same (``NameMatcher.match``)."""
     return any(c in IDENTIFYING_CLASSES for c in analysis.classes)
 
 
@@ -240,15 +241,19 @@ class NameMatcher:
             raise TypeError(f"name must be a string, not {type(name).__name__}")
         floor = self.possible_threshold if min_score is None else float(min_score)
         query = analyze_name(name)
-        if not identifies_someone(query) or limit <= 0:
+        if not query.tokens or limit <= 0:
             return []
+        # a name of initials, numbers and legal forms only ("AT&T", "7-28") would score
+        # high against any name holding those tokens: only names equal to it are looked at
+        exact_only = not identifies_someone(query)
         query_kind = _kind_of(entity_type)
         if query_kind is None and "legal" in query.classes:
             query_kind = "organization"  # a legal form says the query is an organisation
         query_weights = self._weights(query)
         country_code = country.strip().upper() if country and country.strip() else None
         best: dict[int, tuple[float, float, int, Alignment]] = {}
-        for alias in self._index.candidates(query):
+        for alias in (self._index.exact(query) if exact_only else
+                      self._index.candidates(query)):
             position = self._alias_entry[alias]
             entry = self.entries[position]
             kind = query_kind or _kind_of(entry.entity_type)

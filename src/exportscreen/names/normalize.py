@@ -241,11 +241,42 @@ def _transliterate(text: str) -> str:
     return out if out.isascii() else str(anyascii(out))
 
 
+@lru_cache(maxsize=1)
+def _han_glossary() -> tuple[dict[str, str], int]:
+    """Han words of the data files -> their compare form (有限公司 -> "co ltd", 科技 ->
+    "technology"), and the longest word's length. Read here, at the script level, so a
+    Latin name is never glossed syllable by syllable ("Wang Luo" is a name, not 网络)."""
+    glossary: dict[str, str] = {}
+    for name in ("legal_forms.txt", "abbreviations.txt"):
+        for compare, variants in _mapping_file(name):
+            for variant in variants:
+                key = unicodedata.normalize("NFKC", variant).casefold()
+                if key and all(_is_han(ch) for ch in key):
+                    glossary.setdefault(key, compare)
+    return glossary, max((len(k) for k in glossary), default=0)
+
+
 def _translit_run(run: str, han: bool, anyascii: object) -> str:
     if han:
         from pypinyin import lazy_pinyin
 
-        return " " + " ".join(lazy_pinyin(run, errors="ignore")) + " "
+        glossary, longest = _han_glossary()
+        pieces: list[str] = []
+        rest = 0  # start of the text not glossed yet, read as pinyin in one piece
+        i = 0
+        while i < len(run):
+            for size in range(min(longest, len(run) - i), 1, -1):
+                compare = glossary.get(run[i : i + size])
+                if compare is not None:
+                    pieces.extend(lazy_pinyin(run[rest:i], errors="ignore"))
+                    pieces.append(compare)
+                    i += size
+                    rest = i
+                    break
+            else:
+                i += 1
+        pieces.extend(lazy_pinyin(run[rest:], errors="ignore"))
+        return " " + " ".join(pieces) + " "
     if run.isascii():
         return run
     return str(anyascii(run))  # type: ignore[operator]
@@ -426,7 +457,8 @@ def _typo_table() -> dict[str, tuple[tuple[str, ...], str]]:
     tables = _tables()
     vocabulary: dict[str, tuple[tuple[str, ...], str]] = {}
     for key, value in sorted(tables.phrases.items()):
-        if len(key) == 1 and len(key[0]) >= 3 and key[0].isalpha():
+        if (len(key) == 1 and len(key[0]) >= 3 and key[0].isalpha()
+                and not _is_place(value[0], tables)):
             vocabulary[key[0]] = value
     for word, cls in sorted(tables.word_class.items()):
         if cls == "generic" and len(word) >= 3:
@@ -434,12 +466,19 @@ def _typo_table() -> dict[str, tuple[tuple[str, ...], str]]:
     return vocabulary
 
 
+def _is_place(compare: tuple[str, ...], tables: _Tables) -> bool:
+    """A compare form that names a place ("hangzhou", "hong kong"): one letter away is
+    another place or word (Changzhou, Nanning), never a typo to read as it."""
+    return all(tables.word_class.get(t) == "location" for t in compare)
+
+
 @lru_cache(maxsize=1)
 def _fuzzy_table() -> dict[str, tuple[tuple[str, ...], str]]:
     tables = _tables()
     vocabulary: dict[str, tuple[tuple[str, ...], str]] = {}
     for key, value in sorted(tables.phrases.items()):
-        if len(key) == 1 and len(key[0]) >= _FUZZY_MIN_LENGTH:
+        if (len(key) == 1 and len(key[0]) >= _FUZZY_MIN_LENGTH
+                and not _is_place(value[0], tables)):
             vocabulary[key[0]] = value
     for word, cls in sorted(tables.word_class.items()):
         if cls == "generic" and len(word) >= _FUZZY_MIN_LENGTH:
