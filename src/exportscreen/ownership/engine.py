@@ -332,7 +332,9 @@ def _cascade(e: _Edges, n: int, seeds: np.ndarray, upper: bool, thr: int, strict
         if direct_only:  # only listed parties (and their branches) hold directly
             idx = idx[seedlike[e.src[idx]] | (e.kind[idx] == BRANCH)]
         d = e.dst[idx]
-        keep = ~(reached[d] | seeds[d])
+        # an entity reached out of scope is looked at again through a branch tie: a branch
+        # of a covered head shares its status (BIS FAQ #45) whatever its own country
+        keep = ~(covered[d] | seeds[d]) & (~reached[d] | (e.kind[idx] == BRANCH))
         idx, d = idx[keep], d[keep]
         if idx.size == 0:
             break
@@ -375,6 +377,7 @@ def _cascade(e: _Edges, n: int, seeds: np.ndarray, upper: bool, thr: int, strict
         in_scope = can_cover[newly] | by_branch
         covered[newly[in_scope]] = True
         passing = newly[in_scope | can_pass[newly]]
+        passing = passing[~active[passing]]  # stakes are passed on once
         active[passing] = True
         frontier = passing
     return _Run(reached, covered, active, via_branch)
@@ -420,7 +423,11 @@ def _per_party(e: _Edges, n: int, seed_idx: np.ndarray, upper: bool, thr: int, s
                 edges = list(range(indptr[u], indptr[u + 1]))
             for k in edges:
                 v = dst[k]
-                if v in active or v == r or v in parent:
+                if v == r:
+                    continue
+                # reached before (out of scope): a branch tie still brings it in
+                if (v in active or v in parent) and not (kind[k] == BRANCH
+                                                         and r not in roots_of[v]):
                     continue
                 hit = kind[k] == BRANCH or (kind[k] == CONTROL and control_covers)
                 if kind[k] == OWNERSHIP:
@@ -450,7 +457,7 @@ def _per_party(e: _Edges, n: int, seed_idx: np.ndarray, upper: bool, thr: int, s
                 in_scope = bool(can_cover[v]) or kind[k] == BRANCH
                 if in_scope:
                     roots_of[v].add(r)
-                if in_scope or can_pass[v]:
+                if (in_scope or can_pass[v]) and v not in active:
                     active.add(v)
                     queue.append(v)
         parents[r] = parent

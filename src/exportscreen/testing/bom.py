@@ -68,10 +68,11 @@ def _product(
             "product_id": product_id,
             "line_id": f"L{k}",
             "parent_id": parent,
-            "category": draw(st.sampled_from(_CATEGORIES)),
+            # "other" says nothing of what the line is: an unknown too
+            "category": draw(st.sampled_from(_CATEGORIES if unknowns else _CATEGORIES[:-1])),
             "value": value,
             "description": "",
-            "elements": draw(st.sampled_from(_COMPOSITIONS)),
+            "elements": draw(st.sampled_from(_COMPOSITIONS if unknowns else _COMPOSITIONS[1:])),
             "origin": draw(st.sampled_from(countries)),
             "made_in": draw(st.sampled_from(countries)),
             "cn_technology": draw(st.sampled_from(("yes", "no", "unknown") if unknowns
@@ -102,7 +103,8 @@ def bom_frames(
 ) -> pd.DataFrame:
     """DataFrames in the BOM contract: ``min_products..max_products`` products of up to
     ``max_lines`` lines each (random trees). With ``unknowns=False`` every origin,
-    value and ``cn_technology`` is given, so no verdict depends on a missing fact.
+    value, composition (``elements``), category (no ``other``) and ``cn_technology`` is
+    given, so no verdict depends on a missing fact.
     """
     import pandas as pd
 
