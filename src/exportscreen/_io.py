@@ -140,10 +140,6 @@ def read_table(
             table = _read_excel(path, label, sheet, keep_blank)
         else:
             table = _read_csv(path, label, keep_blank)
-    duplicated = [c for c in table.frame.columns if list(table.frame.columns).count(c) > 1]
-    if duplicated:
-        raise table.error("the column appears more than once in the header", None,
-                          duplicated[0])
     table.require(required)
     return table
 
@@ -184,15 +180,9 @@ def _drop_empty_unnamed(frame: pd.DataFrame, cells: Sequence[str]) -> pd.DataFra
     return frame.drop(columns=empty) if empty else frame
 
 
-def _check_text_file(path: Path, label: str) -> str:
+def _check_text_file(head: bytes, label: str) -> None:
     """Refuse a file that is not text before it is read as CSV (an old binary .xls, an
-    .ods, a zip, a UTF-16 export would otherwise come out as rows of garbage); return
-    the delimiter."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc}", file=label) from None
+    .ods, a zip, a UTF-16 export would otherwise come out as rows of garbage)."""
     # OLE2 (.xls), zip (.ods, .xlsx under another name), UTF-16 (a BOM, or NUL in every
     # other byte); a lone NUL in a cell is left to the cell checks, which name its row
     if (head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff"))
@@ -201,7 +191,6 @@ def _check_text_file(path: Path, label: str) -> str:
             "not a CSV text file (binary content: an old .xls, .ods or a UTF-16 export?); "
             "save it as .xlsx or as CSV UTF-8", file=label,
         )
-    return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
 def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
@@ -211,12 +200,13 @@ def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
     import numpy as np
     import pandas as pd
 
-    delimiter = _check_text_file(path, label)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     csv.field_size_limit(2**31 - 1)  # a long quoted cell is text, not an error (default 128 KiB)
     try:
+        data = path.read_bytes()
+        _check_text_file(data[:4096], label)
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             header = next(csv.reader(handle, delimiter=delimiter), [])
-        data = path.read_bytes()
     except csv.Error as exc:
         raise InputError(f"not a well-formed CSV file: {exc}", file=label, row=1) from None
     except OSError as exc:
@@ -259,20 +249,29 @@ def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
     if blank.any() and frame.shape[1]:
         # a line of spaces (or 0x1A) is blank: its one cell is not a value
         frame.iloc[np.flatnonzero(blank), 0] = ""
+    return _table_of_rows(frame, label, blank, header_row=1, keep_blank=keep_blank)
+
+
+def _table_of_rows(
+    frame: pd.DataFrame, label: str, blank: np.ndarray, *, header_row: int, keep_blank: bool
+) -> Table:
+    """The table of a file whose data rows follow the header row one by one, *blank*
+    marking the blank ones: those are taken out (listed in ``blank_rows``, the other rows
+    keeping their numbers), or with *keep_blank* kept as rows of empty cells except the
+    ones after the last filled row, which are no rows of the table."""
+    import numpy as np
+
     if keep_blank:
-        # blank lines inside the table stay rows; those after the last row are not rows
         filled = np.flatnonzero(~blank)
-        end = int(filled[-1]) + 1 if len(filled) else 0
-        if end == len(blank):
-            return Table(frame, label, from_file=True)
-        return Table(frame.iloc[:end].reset_index(drop=True), label, from_file=True,
-                     rows=np.arange(end) + 2,
-                     blank_rows=tuple(range(end + 2, len(blank) + 2)))
-    if not blank.any():
+        keep = np.arange(len(blank)) <= (filled[-1] if len(filled) else -1)
+    else:
+        keep = ~blank
+    if keep.all() and header_row == 1:
         return Table(frame, label, from_file=True)
-    return Table(frame[~blank].reset_index(drop=True), label, from_file=True,
-                 rows=np.flatnonzero(~blank) + 2,
-                 blank_rows=tuple(int(r) for r in np.flatnonzero(blank) + 2))
+    numbers = np.arange(len(blank), dtype=np.int64) + header_row + 1
+    return Table(frame[keep].reset_index(drop=True), label, from_file=True,
+                 rows=numbers[keep], blank_rows=tuple(int(r) for r in numbers[~keep]),
+                 header_row=header_row)
 
 
 def _blank_records_fast(data: bytes, delimiter: str, width: int) -> np.ndarray | None:
@@ -384,16 +383,8 @@ def _read_excel(path: Path, label: str, sheet: str | int | None, keep_blank: boo
     frame = text.iloc[top + 1:].reset_index(drop=True)
     frame.columns = names
     frame = _drop_empty_unnamed(frame, header)
-    numbers = np.arange(len(frame), dtype=np.int64) + top + 2
-    blank = ~filled[top + 1:]
-    blank_rows: tuple[int, ...] = ()
-    if blank.any() and not keep_blank:
-        blank_rows = tuple(int(r) for r in numbers[blank])
-        frame = frame[~blank].reset_index(drop=True)
-        numbers = numbers[~blank]
-    rows = None if top == 0 and not blank_rows else numbers
-    return Table(frame, label, from_file=True, rows=rows, blank_rows=blank_rows,
-                 header_row=top + 1)
+    return _table_of_rows(frame, label, ~filled[top + 1:], header_row=top + 1,
+                          keep_blank=keep_blank)
 
 
 def _frame_to_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._io import Table, blank_rows_notice, has_undecodable, iso_date, read_table
+from .._io import SURROGATES, Table, blank_rows_notice, has_undecodable, iso_date, read_table
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -105,7 +105,6 @@ def units_to_decimal(units: int) -> Decimal:
     return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
 
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _strip_texts(values: np.ndarray) -> np.ndarray:
@@ -171,7 +170,7 @@ def _first_undecodable(values: np.ndarray) -> int | None:
     except TypeError:
         texts = [v if isinstance(v, str) else str(v) for v in texts]
         joined = "".join(texts)
-    if not _SURROGATE.search(joined):
+    if not SURROGATES.search(joined):
         return None
     return next(k for k, t in enumerate(texts) if has_undecodable(t))
 

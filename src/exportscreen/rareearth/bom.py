@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._io import Table, has_undecodable, iso_date, read_table
+from .._io import SURROGATES, Table, has_undecodable, iso_date, read_table
 from .pack import CATEGORIES, ELEMENT_SYMBOLS, RARE_EARTHS
 
 if TYPE_CHECKING:
@@ -127,7 +127,6 @@ class Bom:
         return self.compositions[ci] if ci >= 0 else None
 
 
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 _NUMBER_RE = re.compile(_NUMBER)
 # values within 10^-60 .. 10^60: any sum of them fits the checker's 200-digit exact context
@@ -148,7 +147,7 @@ def _text(table: Table, name: str) -> np.ndarray:
     if name not in frame.columns:
         return np.full(len(frame), "", dtype=object)
     codes, uniques = _factorize(frame[name].to_numpy(dtype=object))
-    if _UNDECODABLE.search("\x00".join(uniques)):
+    if SURROGATES.search("\x00".join(uniques)):
         bad = next(k for k, u in enumerate(uniques) if has_undecodable(u))
         raise table.error("the cell holds bytes that are not valid UTF-8",
                           _first(codes == bad), name)
