@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from ._cells import ByteTable, ColumnTable
+
 __all__ = [
     "Table",
     "blank_rows_notice",
@@ -32,6 +34,7 @@ __all__ = [
     "iso_date",
     "parse_date",
     "parse_decimal",
+    "read_columns",
     "read_json_file",
     "read_table",
     "to_jsonable",
@@ -78,6 +81,35 @@ class Table:
         if not self.from_file and row is not None:
             message = f"{message} (0-based position in the DataFrame)"
         return InputError(message, file=self.label, row=row, column=column)
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.frame)
+
+    def texts(self, name: str) -> np.ndarray:
+        """Every cell of column *name* (an object array of text)."""
+        return self.frame[name].to_numpy(dtype=object)
+
+    def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, distinct values)`` of column *name* (values in order of first
+        appearance); a mostly empty column hashes only its filled cells."""
+        import numpy as np
+        import pandas as pd
+
+        values = self.texts(name)
+        filled = values != ""
+        if int(np.count_nonzero(filled)) < len(values) // 2:
+            sub_codes, sub_uniques = pd.factorize(values[filled], sort=False)
+            codes = np.full(len(values), len(sub_uniques), np.int64)
+            codes[filled] = sub_codes
+            return codes, np.append(np.asarray(sub_uniques, dtype=object),
+                                    np.array([""], dtype=object))
+        codes, uniques = pd.factorize(values, sort=False)
+        return np.asarray(codes, np.int64), np.asarray(uniques, dtype=object)
 
     def require(self, columns: Iterable[str]) -> None:
         """Raise naming the first required column that is absent."""
@@ -144,7 +176,7 @@ def read_table(
     return table
 
 
-def blank_rows_notice(table: Table) -> str | None:
+def blank_rows_notice(table: ColumnTable) -> str | None:
     """A line saying which blank rows :func:`read_table` took out, or ``None``."""
     rows = table.blank_rows
     if not rows:
@@ -193,12 +225,32 @@ def _check_text_file(head: bytes, label: str) -> None:
         )
 
 
-def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
-    import csv
-    import warnings
+def read_columns(
+    source: str | Path | pd.DataFrame, *, required: Sequence[str] = ()
+) -> Table | ByteTable:
+    """:func:`read_table` for readers that take a column at a time (the ownership
+    graph): a simple CSV file (see :func:`exportscreen._cells.byte_table`) is read from
+    its bytes, without a DataFrame of Python strings; any other source as
+    :func:`read_table` reads it. Same cells, row numbers and errors either way."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if path.is_file() and path.suffix.lower() not in EXCEL_SUFFIXES:
+            from ._cells import byte_table
 
-    import numpy as np
-    import pandas as pd
+            label = str(source)
+            data, delimiter, header, names = _csv_header(path, label)
+            table = byte_table(data, label, delimiter, names, header)
+            if table is None:
+                return read_table(source, required=required)
+            table.require(required)
+            return table
+    return read_table(source, required=required)
+
+
+def _csv_header(path: Path, label: str) -> tuple[bytes, str, list[str], list[str]]:
+    """The bytes of a CSV/TSV file, its delimiter, header cells and column names, the
+    file refused when it is binary or its header row is empty or malformed."""
+    import csv
 
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     csv.field_size_limit(2**31 - 1)  # a long quoted cell is text, not an error (default 128 KiB)
@@ -215,7 +267,17 @@ def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
         if not re.search(rb"[^\s\xef\xbb\xbf]", data):
             raise InputError("the file is empty (no header row)", file=label)
         raise InputError("the first row is empty; it must be the header", file=label, row=1)
-    names = _header_names(header, label, 1)
+    return data, delimiter, header, _header_names(header, label, 1)
+
+
+def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
+    import csv
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    data, delimiter, header, names = _csv_header(path, label)
     width = len(names)
     # pandas pads a short row, shifts a row with one cell too many into the index and
     # skips blank lines, each without a word: the shape of every record is checked first
@@ -283,18 +345,13 @@ def _blank_records_fast(data: bytes, delimiter: str, width: int) -> np.ndarray |
     tell; the exact pass then decides."""
     import numpy as np
 
-    if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+    from ._cells import line_bounds
+
+    lines = line_bounds(data)
+    if lines is None:
         return None
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    buf = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(buf == 10)
-    if not data.endswith(b"\n"):
-        ends = np.append(ends, len(data))
-    starts = np.concatenate(([start], ends[:-1] + 1))
-    lengths = ends - starts
-    crlf = (lengths > 0) & (buf[np.maximum(ends - 1, 0)] == 13)
-    lengths = lengths - crlf
-    blank = lengths == 0
+    starts, ends = lines
+    blank = ends == starts
     filled_lines = int(len(blank) - np.count_nonzero(blank))
     if data.count(delimiter.encode()) != (width - 1) * filled_lines:
         return None

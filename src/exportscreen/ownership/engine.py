@@ -993,34 +993,36 @@ def _branch_path(graph: OwnershipGraph, heads_of: dict[int, list[int]], seeds: n
 def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
     """Read the listed-parties CSV: ``id,list`` required; ``name``, ``programs``
     (``;``-separated), ``license_requirement``, ``license_policy`` optional."""
-    from .._io import has_undecodable, read_table
+    from .._io import SURROGATES, has_undecodable, read_table
 
     table = read_table(path, required=["id", "list"])
     f = table.frame
-    cols = set(f.columns)
+    columns = {str(name): f[name].tolist() for name in f.columns}
+    for name, cells in columns.items():
+        # a listed party's terms are copied into every finding: never pass on bytes that
+        # are not UTF-8
+        if SURROGATES.search("".join(cells)):
+            pos = next(k for k, cell in enumerate(cells) if has_undecodable(cell))
+            raise table.error("the cell holds bytes that are not UTF-8 (save the file as "
+                              "UTF-8)", pos, name)
+    empty = [""] * len(f)
+
+    def opt(name: str) -> list[str | None]:
+        return [cell.strip() or None for cell in columns.get(name, empty)]
+
+    names, requirements, policies = opt("name"), opt("license_requirement"), opt("license_policy")
     out: list[ListedParty] = []
-    for pos, rec in enumerate(f.to_dict("records")):
-        pid = str(rec["id"]).strip()
-        lst = str(rec["list"]).strip()
+    for pos, (raw_id, raw_list, raw_programs) in enumerate(
+            zip(columns["id"], columns["list"], columns.get("programs", empty), strict=True)):
+        pid, lst = raw_id.strip(), raw_list.strip()
         if not pid:
             raise table.error("empty id", pos, "id")
         if not lst:
             raise table.error("empty list name", pos, "list")
-        for name in f.columns:
-            # a listed party's terms are copied into every finding: never pass on bytes
-            # that are not UTF-8
-            if has_undecodable(str(rec[name])):
-                raise table.error("the cell holds bytes that are not UTF-8 (save the file as "
-                                  "UTF-8)", pos, str(name))
         if any(ch < " " or ch == "\x7f" for ch in pid):
             raise table.error(f"id contains a control character: {pid!r}", pos, "id")
-
-        def opt(name: str, record: Mapping[Any, Any] = rec) -> str | None:
-            value = str(record.get(name, "")).strip() if name in cols else ""
-            return value or None
-
-        programs = tuple(p.strip() for p in (opt("programs") or "").split(";") if p.strip())
-        out.append(ListedParty(id=pid, list=lst, name=opt("name"), programs=programs,
-                               license_requirement=opt("license_requirement"),
-                               license_policy=opt("license_policy")))
+        programs = tuple(p.strip() for p in raw_programs.split(";") if p.strip())
+        out.append(ListedParty(id=pid, list=lst, name=names[pos], programs=programs,
+                               license_requirement=requirements[pos],
+                               license_policy=policies[pos]))
     return out

@@ -33,7 +33,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._io import SURROGATES, Table, blank_rows_notice, has_undecodable, iso_date, read_table
+from .._cells import ColumnTable, factorize_columns, sorted_distinct
+from .._io import (
+    SURROGATES,
+    Table,
+    blank_rows_notice,
+    has_undecodable,
+    iso_date,
+    read_columns,
+    read_table,
+)
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -121,19 +130,12 @@ def _strip_texts(values: np.ndarray) -> np.ndarray:
 
 def _sorted_factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes into the sorted distinct values (ids are kept in sorted order so results
-    never depend on input order). Sorts short ids as fixed-width text, which is fast."""
+    never depend on input order)."""
     import pandas as pd
 
     codes, uniques = pd.factorize(values, sort=False)
-    uniques = np.asarray(uniques, dtype=object)
-    if len(uniques) == 0:
-        return np.asarray(codes, np.int64), uniques
-    longest = max(map(len, uniques.tolist()))
-    order = (np.argsort(uniques.astype(f"U{longest}"), kind="stable") if longest <= 64
-             else np.argsort(uniques, kind="stable"))
-    rank = np.empty(len(uniques), np.int64)
-    rank[order] = np.arange(len(uniques))
-    return rank[codes], uniques[order]
+    rank, ordered = sorted_distinct(np.asarray(uniques, dtype=object))
+    return rank[codes], ordered
 
 
 # bytes that are not UTF-8 (kept as lone surrogates by read_table) and control characters
@@ -141,17 +143,15 @@ def _sorted_factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _BAD_ID_CHAR = re.compile("[\x00-\x1f\x7f\udc80-\udcff]")
 
 
-def _first_bad_id(texts: np.ndarray) -> int | None:
-    """Position of the first empty id or id with undecodable bytes or control characters."""
-    empty = np.flatnonzero(texts == "")
-    first = int(empty[0]) if empty.size else None
+def _bad_ids(texts: np.ndarray) -> np.ndarray | None:
+    """Which ids are empty or have undecodable bytes or control characters; ``None``
+    when none is."""
+    bad = texts == ""
     # the ids are joined with a separator that is itself a bad character: test each one
     if _BAD_ID_CHAR.search("".join(texts.tolist())):
-        for k, t in enumerate(texts.tolist()):
-            if _BAD_ID_CHAR.search(t):
-                first = k if first is None else min(first, k)
-                break
-    return first
+        bad |= np.fromiter((_BAD_ID_CHAR.search(t) is not None for t in texts.tolist()),
+                           dtype=bool, count=len(texts))
+    return bad if bad.any() else None
 
 
 def _bad_id_message(text: str) -> str:
@@ -354,8 +354,6 @@ class OwnershipGraph:
         branch = np.flatnonzero(self.relation == BRANCH)
         if len(branch) == 0:
             return
-        import networkx as nx
-
         # a branch is part of one head office: two heads on the same day is a data error
         # (the branch would take two statuses)
         by_branch: dict[int, list[int]] = {}
@@ -386,8 +384,21 @@ class OwnershipGraph:
                 plo, phi, prow = hops[key]
                 lo, hi, row = min(lo, plo), max(hi, phi), max(row, prow)
             hops[key] = (lo, hi, row)
-        heads = nx.DiGraph(list(hops))
-        for cycle in nx.simple_cycles(heads):
+        # a tie on a cycle runs from a head to a branch that are both tied on: peel off the
+        # others until none is left (the usual case) or only cycles and ties between them
+        ties = set(hops)
+        while ties:
+            tied_branches = {b for b, _ in ties}
+            tied_heads = {h for _, h in ties}
+            kept = {(b, h) for b, h in ties if b in tied_heads and h in tied_branches}
+            if kept == ties:
+                break
+            ties = kept
+        if not ties:
+            return
+        import networkx as nx
+
+        for cycle in nx.simple_cycles(nx.DiGraph(sorted(ties))):
             steps = [hops[(cycle[i], cycle[(i + 1) % len(cycle)])] for i in range(len(cycle))]
             if max(s[0] for s in steps) <= min(s[1] for s in steps):
                 names = [str(self.ids[i]) for i in cycle]
@@ -460,8 +471,8 @@ class OwnershipGraph:
         ``valid_to``, ``source`` are optional. Raises :class:`InputError` naming file,
         row and column for any bad cell.
         """
-        table = read_table(path, required=["owner_id", "owned_id"])
-        ent = None if entities is None else read_table(entities, required=["id"])
+        table = read_columns(path, required=["owner_id", "owned_id"])
+        ent = None if entities is None else read_columns(entities, required=["id"])
         return cls._from_table(table, ent)
 
     @classmethod
@@ -583,17 +594,14 @@ class OwnershipGraph:
     @classmethod
     def _from_table(
         cls,
-        table: Table,
-        entities: Table | None,
+        table: ColumnTable,
+        entities: ColumnTable | None,
         *,
         row_numbers: np.ndarray | None = None,
         open_bounds: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> OwnershipGraph:
-        import pandas as pd
-
-        frame = table.frame
-        m = len(frame)
-        cols = set(frame.columns)
+        m = table.n_rows
+        cols = set(table.columns)
         notices: list[str] = [n for n in (blank_rows_notice(table), None if entities is None
                                           else blank_rows_notice(entities)) if n]
 
@@ -603,93 +611,72 @@ class OwnershipGraph:
                                   column=column)
             return table.error(message, pos, column)
 
-        def column(name: str) -> np.ndarray:
+        def factorize(name: str) -> tuple[np.ndarray, np.ndarray]:
+            """Codes and distinct values of a column (an absent column is all empty)."""
             if name in cols:
-                return frame[name].to_numpy(dtype=object)
-            return np.full(m, "", dtype=object)
+                return table.factorize(name)
+            return np.zeros(m, np.int64), np.array([""], dtype=object)
 
-        def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            # mostly-empty optional columns: hash only the filled cells
-            filled = values != ""
-            n_filled = int(np.count_nonzero(filled))
-            if n_filled < len(values) // 2:
-                sub_codes, sub_uniques = pd.factorize(values[filled], sort=False)
-                codes = np.full(len(values), len(sub_uniques), np.int64)
-                codes[filled] = sub_codes
-                return codes, np.append(np.asarray(sub_uniques, dtype=object),
-                                        np.array([""], dtype=object))
-            codes, uniques = pd.factorize(values, sort=False)
-            return np.asarray(codes), np.asarray(uniques, dtype=object)
+        def first_row(codes: np.ndarray, k: int) -> int:
+            return int(np.flatnonzero(codes == k)[0])
 
         # ids ---------------------------------------------------------------
-        # factorize each id column, check and trim only the distinct values, then join
-        # the distinct values of all columns (much cheaper than re-factorizing rows)
-        # owner and owned ids hashed in one pass; only distinct values are checked
-        both_codes, both_uniques = pd.factorize(
-            np.concatenate([column("owner_id"), column("owned_id")]), sort=False)
-        stripped = _strip_texts(np.asarray(both_uniques, dtype=object))
-        bad = _first_bad_id(stripped)
-        if bad is not None:
-            pos = int(np.flatnonzero(both_codes == bad)[0])
-            name = "owner_id" if pos < m else "owned_id"
-            raise fail(_bad_id_message(stripped[bad]), pos % m if m else 0, name)
-        parts_codes = [both_codes[:m], both_codes[m:]]
-        parts_uniques = [stripped]
-
-        ent_ids = np.array([], dtype=object)
-        ent_name = ent_country = ent_alias = np.array([], dtype=object)
+        # the id columns of both tables are factorized together; only the distinct values
+        # are trimmed and checked, and joined again when trimming made two of them equal
+        id_columns: list[tuple[ColumnTable, str]] = [(table, "owner_id"), (table, "owned_id")]
         if entities is not None:
-            ef = entities.frame
-            ent_ids = _strip_texts(ef["id"].to_numpy(dtype=object))
-            bad = _first_bad_id(ent_ids)
-            if bad is not None:
-                raise entities.error(_bad_id_message(ent_ids[bad]), bad, "id")
-            # a repeated id is found below, from the codes of the joined ids
-
-            def ecol(name: str, strip: bool = True) -> np.ndarray:
-                if name in ef.columns:
-                    values = ef[name].to_numpy(dtype=object)
-                    return _strip_texts(values) if strip else values
-                return np.full(len(ef), "", dtype=object)
-
+            id_columns.append((entities, "id"))
+        id_codes, distinct = factorize_columns(id_columns)
+        stripped = _strip_texts(distinct)
+        bad = _bad_ids(stripped)
+        if bad is not None:
+            for (where, name), codes in zip(id_columns, id_codes, strict=True):
+                hits = np.flatnonzero(bad[codes])
+                if len(hits):
+                    text = stripped[codes[hits[0]]]
+                    if where is table:
+                        raise fail(_bad_id_message(text), int(hits[0]), name)
+                    raise where.error(_bad_id_message(text), int(hits[0]), name)
+        if np.array_equal(stripped, distinct):
+            ids = distinct
+        else:
+            rank, ids = _sorted_factorize(stripped)
+            id_codes = [rank[c] for c in id_codes]
+        owner = id_codes[0].astype(np.int32)
+        owned = id_codes[1].astype(np.int32)
+        n = len(ids)
+        names = np.full(n, "", dtype=object)
+        countries = np.full(n, "", dtype=object)
+        aliases = np.full(n, "", dtype=object)
+        if entities is not None and entities.n_rows:
+            epos = id_codes[2]
+            if np.bincount(epos, minlength=n).max() > 1:
+                repeated = np.ones(len(epos), dtype=bool)
+                repeated[np.unique(epos, return_index=True)[1]] = False
+                pos = int(np.flatnonzero(repeated)[0])
+                raise entities.error(f"entity id {ids[epos[pos]]!r} appears more than once",
+                                     pos, "id")
+            ecols = set(entities.columns)
             # names and aliases are trimmed when an Entity is made (entity_at)
-            ent_name, ent_alias = ecol("name", False), ecol("aliases", False)
-            for text_name, texts in (("name", ent_name), ("aliases", ent_alias)):
+            for text_name, target in (("name", names), ("aliases", aliases)):
+                if text_name not in ecols:
+                    continue
+                texts = entities.texts(text_name)
                 undecodable = _first_undecodable(texts)
                 if undecodable is not None:
                     raise entities.error("the cell holds bytes that are not UTF-8 (save the "
                                          "file as UTF-8)", undecodable, text_name)
-            ccodes, cuniques = factorize(ecol("country"))
-            upper = np.empty(len(cuniques) + 1, dtype=object)
-            upper[-1] = ""
-            for k, c in enumerate(cuniques.tolist()):
-                if c and not _COUNTRY_RE.match(c):
-                    pos = int(np.flatnonzero(ccodes == k)[0])
-                    raise entities.error(
-                        f"not an ISO 3166 alpha-2 country code: {c!r}", pos, "country")
-                upper[k] = c.upper()
-            ent_country = upper[ccodes]
-
-        joined = np.concatenate([*parts_uniques, ent_ids])
-        jcodes_all, ids = _sorted_factorize(joined)
-        k1 = len(parts_uniques[0])
-        owner = jcodes_all[:k1][parts_codes[0]].astype(np.int32) if m else np.zeros(0, np.int32)
-        owned = jcodes_all[:k1][parts_codes[1]].astype(np.int32) if m else np.zeros(0, np.int32)
-        n = len(ids)
-        if entities is not None and len(ent_ids):
-            ent_codes = jcodes_all[k1:]
-            if np.bincount(ent_codes, minlength=n).max() > 1:
-                repeated = np.ones(len(ent_codes), dtype=bool)
-                repeated[np.unique(ent_codes, return_index=True)[1]] = False
-                pos = int(np.flatnonzero(repeated)[0])
-                raise entities.error(f"entity id {ent_ids[pos]!r} appears more than once",
-                                     pos, "id")
-        names = np.full(n, "", dtype=object)
-        countries = np.full(n, "", dtype=object)
-        aliases = np.full(n, "", dtype=object)
-        if len(ent_ids):
-            epos = jcodes_all[k1:]
-            names[epos], countries[epos], aliases[epos] = ent_name, ent_country, ent_alias
+                target[epos] = texts
+            if "country" in ecols:
+                ccodes, cuniques = entities.factorize("country")
+                upper = np.empty(len(cuniques), dtype=object)
+                for k, c in enumerate(cuniques.tolist()):
+                    c = c.strip()
+                    if c and not _COUNTRY_RE.match(c):
+                        raise entities.error(f"not an ISO 3166 alpha-2 country code: {c!r}",
+                                             first_row(ccodes, k), "country")
+                    upper[k] = c.upper()
+                countries[epos] = upper[ccodes]
 
         self_loop = np.flatnonzero(owner == owned)
         if len(self_loop):
@@ -697,7 +684,7 @@ class OwnershipGraph:
                        int(self_loop[0]), "owned_id")
 
         # relation ------------------------------------------------------------
-        rcodes, runiques = factorize(column("relation"))
+        rcodes, runiques = factorize("relation")
         rel_of = np.zeros(max(len(runiques), 1), dtype=np.int8)
         for k, text in enumerate(runiques.tolist()):
             t = str(text).strip().lower()
@@ -706,14 +693,14 @@ class OwnershipGraph:
             elif t in ("control", "branch"):
                 rel_of[k] = CONTROL if t == "control" else BRANCH
             else:
-                pos = int(np.flatnonzero(rcodes == k)[0])
+                pos = first_row(rcodes, k)
                 raise fail(f"relation must be ownership, control or branch, not {text!r}",
                            pos, "relation")
         relation = rel_of[rcodes] if m else np.zeros(0, np.int8)
 
         # percents ------------------------------------------------------------
         def bounds(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-            c, u = factorize(column(name))
+            c, u = factorize(name)
             lo_u = np.zeros(len(u) + 1, np.int64)
             hi_u = np.zeros(len(u) + 1, np.int64)
             given = np.zeros(len(u) + 1, bool)
@@ -725,10 +712,10 @@ class OwnershipGraph:
                 try:
                     lo_k, hi_k, r = parse_percent(t)
                 except ValueError as exc:
-                    raise fail(str(exc), int(np.flatnonzero(c == k)[0]), name) from None
+                    raise fail(str(exc), first_row(c, k), name) from None
                 if lo_k < 0 or hi_k > HUNDRED:
                     raise fail(f"percent {t.strip()} is outside 0-100",
-                               int(np.flatnonzero(c == k)[0]), name)
+                               first_row(c, k), name)
                 lo_u[k], hi_u[k], given[k] = lo_k, hi_k, True
                 rounded |= r
             return lo_u[c], hi_u[c], given[c], rounded
@@ -766,27 +753,25 @@ class OwnershipGraph:
             lo_open, hi_open = open_bounds
 
         # joint groups, sources ---------------------------------------------
-        for text_name in ("joint_group", "source"):
-            undecodable = _first_undecodable(column(text_name))
+        def labels(name: str) -> tuple[np.ndarray, tuple[str, ...]]:
+            """Codes into the sorted distinct trimmed texts of a column (-1: empty)."""
+            c, u = factorize(name)
+            undecodable = _first_undecodable(u)
             if undecodable is not None:
                 raise fail("the cell holds bytes that are not UTF-8 (save the file as UTF-8)",
-                           undecodable, text_name)
-        jcodes, juniques = factorize(column("joint_group"))
-        jnames = [str(u).strip() for u in juniques.tolist()]
-        kept = sorted({s for s in jnames if s})
-        new_code = {s: i for i, s in enumerate(kept)}
-        remap = np.array([new_code.get(s, -1) for s in jnames] + [-1], np.int64)
-        joint_group = remap[jcodes] if m else np.zeros(0, np.int32)
-        scodes, suniques = factorize(column("source"))
-        snames = [str(u).strip() for u in suniques.tolist()]
-        skept = sorted({s for s in snames if s})
-        sidx = {s: i for i, s in enumerate(skept)}
-        sremap = np.array([sidx.get(s, -1) for s in snames] + [-1], np.int64)
-        source = sremap[scodes] if m else np.zeros(0, np.int32)
+                           first_row(c, undecodable), name)
+            trimmed = [str(t).strip() for t in u.tolist()]
+            kept = sorted({t for t in trimmed if t})
+            code = {t: i for i, t in enumerate(kept)}
+            remap = np.array([code.get(t, -1) for t in trimmed] + [-1], np.int64)
+            return (remap[c] if m else np.zeros(0, np.int64)), tuple(kept)
+
+        joint_group, joint_names = labels("joint_group")
+        source, source_names = labels("source")
 
         # dates ---------------------------------------------------------------
         def days(name: str, empty: int) -> np.ndarray:
-            c, u = factorize(column(name))
+            c, u = factorize(name)
             out = np.full(len(u) + 1, empty, np.int64)
             for k, text in enumerate(u.tolist()):
                 t = str(text).strip()
@@ -796,7 +781,7 @@ class OwnershipGraph:
                     out[k] = iso_date(t).toordinal()
                 except ValueError:
                     raise fail(f"not a date in the form YYYY-MM-DD: {t!r}",
-                               int(np.flatnonzero(c == k)[0]), name) from None
+                               first_row(c, k), name) from None
             return np.asarray(out[c])
 
         vf = days("valid_from", DAY_MIN)
@@ -809,8 +794,8 @@ class OwnershipGraph:
                 else table.row_numbers())
         return cls(
             ids, owner=owner, owned=owned, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open,
-            unknown=unknown, relation=relation, joint_group=joint_group, joint_groups=tuple(kept),
-            valid_from=vf, valid_to=vt, source=source, sources=tuple(skept), row=rows,
+            unknown=unknown, relation=relation, joint_group=joint_group, joint_groups=joint_names,
+            valid_from=vf, valid_to=vt, source=source, sources=source_names, row=rows,
             names=names, countries=countries, aliases=aliases, label=table.label,
             notices=tuple(notices),
         )
