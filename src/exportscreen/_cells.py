@@ -106,8 +106,13 @@ def byte_table(
         return None
     line_numbers = np.flatnonzero(filled) + 1  # a person's row numbers; the header is 1
     blank = tuple(int(r) for r in (np.flatnonzero(~filled) + 1).tolist())
-    # the header is the first filled line: the records are the ones after it
-    return ByteTable(buf, label, names, first[1:], cuts[1:], last[1:], line_numbers[1:], blank)
+    # the header is the first filled line: the records are the ones after it; a column's
+    # cells are read together, so the delimiters are kept column by column
+    bounds = np.empty((width + 1, len(first) - 1), dtype=np.int64)
+    bounds[0] = first[1:] - 1  # as if a delimiter stood before each line
+    bounds[1:width] = cuts[1:].T
+    bounds[width] = last[1:]
+    return ByteTable(buf, label, names, bounds, line_numbers[1:], blank)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -131,9 +136,7 @@ class ByteTable:
         buf: np.ndarray,
         label: str,
         names: list[str],
-        line_start: np.ndarray,
-        cuts: np.ndarray,
-        line_end: np.ndarray,
+        bounds: np.ndarray,
         rows: np.ndarray,
         blank_rows: tuple[int, ...],
     ) -> None:
@@ -141,9 +144,8 @@ class ByteTable:
         self.label = label
         self._names = list(names)
         self._position = {name: k for k, name in enumerate(self._names)}
-        self._line_start = line_start
-        self._cuts = cuts  # the delimiters of each record, one row per record
-        self._line_end = line_end
+        # column k of record r is buf[bounds[k, r] + 1 : bounds[k + 1, r]]
+        self._bounds = bounds
         self.rows = rows.astype(np.int64)
         self.blank_rows = blank_rows
 
@@ -179,9 +181,7 @@ class ByteTable:
     def cells(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(buffer, start, end)``: the byte range of every cell of column *name*."""
         k = self._position[name]
-        start = self._line_start if k == 0 else self._cuts[:, k - 1] + 1
-        end = self._line_end if k == len(self._names) - 1 else self._cuts[:, k]
-        return self._buf, start, end
+        return self._buf, self._bounds[k] + 1, self._bounds[k + 1]
 
     def texts(self, name: str) -> np.ndarray:
         """Every cell of column *name* as text (an object array)."""

@@ -271,10 +271,21 @@ class _Edges:
     tot_k: np.ndarray
 
 
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative integers below 2³², as two
+    16-bit radix passes (numpy sorts 16-bit keys by radix; wider ones by timsort, about
+    twice as slow on millions of stakes)."""
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    if len(keys) == 0 or int(keys.max()) <= 0xFFFF:
+        return low
+    high = (keys[low] >> 16).astype(np.uint16)
+    return np.asarray(low[np.argsort(high, kind="stable")])
+
+
 def _prepare(graph: OwnershipGraph, day: int) -> _Edges:
     act = np.flatnonzero((graph.valid_from <= day) & (day <= graph.valid_to))
     src = graph.owner[act]
-    order = np.argsort(src, kind="stable")
+    order = _stable_order(src)
     act = act[order]
     src = graph.owner[act].astype(np.int64)
     dst = graph.owned[act].astype(np.int64)
@@ -598,8 +609,7 @@ def apply_affiliates_rule(
 
     # scope -----------------------------------------------------------------
     countries = graph.countries
-    unknown_country = np.array([not c for c in countries.tolist()], bool) if n else np.zeros(0,
-                                                                                            bool)
+    unknown_country = ~countries.astype(bool) if n else np.zeros(0, bool)  # "" or None
     if preset.scope == "foreign":
         home = np.isin(countries, np.asarray(preset.home_countries, dtype=object))
         can_cover = ~home & (~unknown_country | (preset.unknown_country == "in_scope"))
@@ -793,7 +803,7 @@ def _roots_and_parents(e: _Edges, n: int, seeds: np.ndarray, active: np.ndarray,
     seed_idx = np.flatnonzero(seeds)
     pair_node = seed_idx.copy()
     pair_root = seed_idx.copy()
-    seen = pair_node * n + pair_root
+    seen = set((pair_node * n + pair_root).tolist())
     f_node, f_root = pair_node, pair_root
     collected_n: list[np.ndarray] = []
     collected_r: list[np.ndarray] = []
@@ -805,11 +815,11 @@ def _roots_and_parents(e: _Edges, n: int, seeds: np.ndarray, active: np.ndarray,
         ok = usable[idx]
         idx, roots = idx[ok], roots[ok]
         d = e.dst[idx]
-        keys = np.unique(d * n + roots)
-        keys = keys[~np.isin(keys, seen)]
-        if keys.size == 0:
+        fresh = [k for k in np.unique(d * n + roots).tolist() if k not in seen]
+        if not fresh:
             break
-        seen = np.union1d(seen, keys)
+        seen.update(fresh)
+        keys = np.asarray(fresh, dtype=np.int64)
         nn, rr = keys // n, keys % n
         collected_n.append(nn)
         collected_r.append(rr)
@@ -842,7 +852,15 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
                     agg_lo_v: np.ndarray, agg_lo_k: np.ndarray, agg_hi_v: np.ndarray,
                     agg_hi_k: np.ndarray, in_force: bool, suspended: bool,
                     unknown_country: np.ndarray) -> list[AffiliateFinding]:
-    ids = graph.ids
+    ids = graph.ids.tolist()  # list indexing is much faster than numpy's, per finding
+    seed_set = set(np.flatnonzero(seeds).tolist())
+    terms: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
+
+    def terms_of(root_ids: tuple[str, ...]) -> tuple[str | None, str | None]:
+        if root_ids not in terms:
+            terms[root_ids] = _most_restrictive([p for r in root_ids for p in by_id.get(r, [])])
+        return terms[root_ids]
+
     cmp_text = ("at least" if preset.comparator == ">=" else "more than")
     thr_text = f"{preset.threshold.normalize():f} %"
     everything = set(finding_idx.tolist()) | set(np.flatnonzero(branch_of_listed).tolist())
@@ -883,13 +901,13 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
     def path_to(i: int) -> tuple[str, ...]:
         chain = [i]
         seen = {i}
-        while not seeds[chain[-1]]:
+        while chain[-1] not in seed_set:
             p = parent_of.get(chain[-1], -1)
             if p < 0 or p in seen:
                 break
             chain.append(p)
             seen.add(p)
-        return tuple(str(ids[c]) for c in reversed(chain))
+        return tuple([str(ids[c]) for c in reversed(chain)])
 
     out: list[AffiliateFinding] = []
     for i in sorted(everything):
@@ -904,8 +922,7 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
             head_ids = [c.owner_id for c in cs if c.relation == "branch"]
             chain = _branch_path(graph, heads_of, seeds, i)
             root_ids: tuple[str, ...] = (chain[0],) if chain else tuple(head_ids[:1])
-            parties = [p for r in root_ids for p in by_id.get(r, [])]
-            req, pol = _most_restrictive(parties)
+            req, pol = terms_of(root_ids)
             out.append(AffiliateFinding(
                 ent_id, "covered", agg_min, agg_max, cs, root_ids, chain, req, pol,
                 f"{ent_id} is a branch (not a separate legal person) of listed party "
@@ -918,8 +935,7 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
         path = path_to(i)
         if not root_ids and path and str(path[0]) in by_id:
             root_ids = (path[0],)
-        parties = [p for r in root_ids for p in by_id.get(r, [])]
-        req, pol = _most_restrictive(parties) if st != _RED else (None, None)
+        req, pol = terms_of(root_ids) if st != _RED else (None, None)
         lo_text = _fmt(int(agg_lo_v[i]), int(agg_lo_k[i]))
         hi_text = _fmt(int(agg_hi_v[i]), int(agg_hi_k[i]))
         owners = ", ".join(
