@@ -121,6 +121,20 @@ def test_a_row_of_another_width_is_an_error_not_a_shift_or_padding(
     assert words in str(info.value)
 
 
+@pytest.mark.parametrize(("text", "row"), [
+    ('a,b\n1,"2\n3,4\n5,6\n', 2),       # the quote opens in the last column
+    ('a,b\n\n1,2\n3,"4\n5,6\n7,8', 4),  # after a blank line; no newline at the end
+    ('a,b\n"1,2\n', 2),                   # the open cell leaves the row short
+])
+def test_an_unclosed_quote_names_the_row_it_opens_in(
+    tmp_path: Path, text: str, row: int
+) -> None:
+    with pytest.raises(InputError) as info:
+        read_table(_csv(tmp_path, text))
+    assert info.value.row == row
+    assert "never closed" in str(info.value)
+
+
 def test_a_repeated_or_undecodable_header_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="more than once") as info:
         read_table(_csv(tmp_path, "name,country,name\nA,DE,B\n"))

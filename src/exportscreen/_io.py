@@ -299,6 +299,13 @@ def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         # a row with a cell too many: the exact pass names it
         _blank_records_exact(path, label, delimiter, names, header)
+        if "EOF inside string" in str(exc):
+            # the csv module ends the last record's quoted cell at the end of the file:
+            # that record, row len(blank) + 1, is where the quote opened
+            raise InputError(
+                "a double quote in this row opens a quoted cell that is never closed, so "
+                "the rest of the file would be one cell (a stray double quote?)",
+                file=label, row=len(blank) + 1) from None
         raise InputError(f"not a well-formed CSV file: {exc}", file=label) from None
     except (pd.errors.EmptyDataError, ValueError, OSError) as exc:
         raise InputError(f"not a well-formed CSV file: {exc}", file=label) from None
@@ -359,6 +366,20 @@ def _blank_records_fast(data: bytes, delimiter: str, width: int) -> np.ndarray |
     return out
 
 
+def _quote_left_open(path: Path) -> bool:
+    """Whether the csv module's reading of *path* ends inside a quoted cell (strict mode
+    says so: "unexpected end of data")."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        try:
+            for _ in csv.reader(handle, strict=True):
+                pass
+        except csv.Error as exc:
+            return "unexpected end of data" in str(exc)
+    return False
+
+
 def _record_width(record: list[str]) -> int:
     """Cells in a record; 0 for a blank line, also one of only spaces, a form feed or
     the DOS end-of-file mark (0x1A)."""
@@ -405,6 +426,9 @@ def _blank_records_exact(
         other = next((c for c in (";", "\t", "|") if c != delimiter and c in header[0]), None)
         if width == 1 and other:
             message += f"; the header holds {other!r}: save the file as comma-separated CSV"
+        if position == len(widths) - 1 and _quote_left_open(path):
+            message += ("; a double quote in this row opens a quoted cell that is never "
+                        "closed, so the rest of the file is one cell")
         raise InputError(message, file=label, row=position + 2, column=column)
     out: np.ndarray = blank
     return out
