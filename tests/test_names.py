@@ -32,6 +32,14 @@ from exportscreen.names.scoring import token_similarity, typo_budget
         ("Dong Li", "dong li"),
         ("网络", "network"),
         ("Changzhou", "changzhou"),
+        # Han ordinals read as the lists' "14th"; 研究所 as their "Research Institute"
+        ("中国电子科技集团公司第十四研究所",
+         "china electronic technology group co 14 research institute"),
+        ("China Electronics Technology Group Corporation 38th Research Institute",
+         "china electronic technology group corp 38 research institute"),
+        ("第一百零八研究所", "108 research institute"),
+        ("次第", "ci di"),  # 第 without a numeral is a syllable
+        ("725th", "725"),
         ("Nanning Trading", "nanning trading"),
         ("Общество с ограниченной ответственностью Ромашка", "llc romashka"),
         ("ООО Ромашка", "llc romashka"),
@@ -249,3 +257,37 @@ def test_given_name_forms_and_generic_siblings() -> None:
     assert compare_names("Bill Gates", "William Gates", kind="person") >= 85
     assert compare_names("Bill Gates", "Robert Gates", kind="person") < 70
     assert compare_names("CRYSTALORD SYSTEMS LIMITED", "CRYSTALORD LTD", kind="organization") < 85
+
+
+_HAN_DIGIT = "〇一二三四五六七八九"
+
+
+def _han_spelling(n: int) -> str:
+    """The usual Han spelling of 1 <= n < 10,000 (十四, 五十四, 一百零八, 一千零一)."""
+    out, pending_zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit == 0:
+            pending_zero = bool(out)
+            continue
+        if pending_zero:
+            out += "零"
+            pending_zero = False
+        out += ("" if (value == 10 and digit == 1 and not out) else _HAN_DIGIT[digit]) + unit
+    return out
+
+
+@given(st.integers(1, 9999))
+def test_han_ordinals_read_as_digits(n: int) -> None:
+    from exportscreen.names.normalize import _han_number
+
+    assert _han_number(_han_spelling(n)) == n
+    assert normalize_name(f"第{_han_spelling(n)}研究所") == f"{n} research institute"
+
+
+
+def test_a_numbered_institute_in_han_meets_its_english_list_name() -> None:
+    english = "China Electronics Technology Group Corporation 38th Research Institute"
+    assert compare_names("中国电子科技集团公司第三十八研究所", english) >= 85
+    # a sibling institute is at most possible, never a hit
+    assert compare_names("中国电子科技集团公司第十四研究所", english) < 85

@@ -247,13 +247,54 @@ def _han_glossary() -> tuple[dict[str, str], int]:
     "technology"), and the longest word's length. Read here, at the script level, so a
     Latin name is never glossed syllable by syllable ("Wang Luo" is a name, not 网络)."""
     glossary: dict[str, str] = {}
-    for name in ("legal_forms.txt", "abbreviations.txt"):
+    for name in ("han_glossary.txt", "legal_forms.txt", "abbreviations.txt"):
         for compare, variants in _mapping_file(name):
             for variant in variants:
                 key = unicodedata.normalize("NFKC", variant).casefold()
                 if key and all(_is_han(ch) for ch in key):
                     glossary.setdefault(key, compare)
     return glossary, max((len(k) for k in glossary), default=0)
+
+
+_HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+               "六": 6, "七": 7, "八": 8, "九": 9}
+_HAN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _han_number(text: str) -> int | None:
+    """The value of a Han numeral below 10,000 (十四 14, 五十四 54, 一百零八 108,
+    二〇一 201 read digit by digit); ``None`` when *text* is not one."""
+    if not text:
+        return None
+    if not any(ch in _HAN_UNITS for ch in text):  # digit by digit: 二〇一
+        return int("".join(str(_HAN_DIGITS[ch]) for ch in text)) if all(
+            ch in _HAN_DIGITS for ch in text) else None
+    total, digit, last_unit = 0, None, 10_000
+    for ch in text:
+        if ch in _HAN_DIGITS:
+            if digit is not None and _HAN_DIGITS[ch] != 0:
+                return None  # two digits in a row inside a unit numeral
+            digit = _HAN_DIGITS[ch] or None
+        elif ch in _HAN_UNITS:
+            unit = _HAN_UNITS[ch]
+            if unit >= last_unit:
+                return None
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def _han_ordinal(run: str, i: int) -> tuple[int, int] | None:
+    """``(value, end)`` of an ordinal 第 + Han numeral starting at *i*, else ``None``."""
+    if run[i] != "第":
+        return None
+    end = i + 1
+    while end < len(run) and (run[end] in _HAN_DIGITS or run[end] in _HAN_UNITS):
+        end += 1
+    value = _han_number(run[i + 1:end])
+    return None if value is None else (value, end)
 
 
 def _translit_run(run: str, han: bool, anyascii: object) -> str:
@@ -265,6 +306,12 @@ def _translit_run(run: str, han: bool, anyascii: object) -> str:
         rest = 0  # start of the text not glossed yet, read as pinyin in one piece
         i = 0
         while i < len(run):
+            ordinal = _han_ordinal(run, i)
+            if ordinal is not None:  # 第十四 -> 14, as "14th" reads
+                pieces.extend(lazy_pinyin(run[rest:i], errors="ignore"))
+                pieces.append(str(ordinal[0]))
+                i = rest = ordinal[1]
+                continue
             for size in range(min(longest, len(run) - i), 1, -1):
                 compare = glossary.get(run[i : i + size])
                 if compare is not None:
@@ -314,6 +361,9 @@ def _cut_relations(text: str, tables: _Tables) -> tuple[str, tuple[str, ...]]:
     return text, ()
 
 
+_DIGIT_ORDINAL = re.compile(r"(\d{1,4})(?:st|nd|rd|th)")
+
+
 def _read_numbers(pairs: list[tuple[str, str]], tables: _Tables) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for position, (token, cls) in enumerate(pairs):
@@ -322,6 +372,9 @@ def _read_numbers(pairs: list[tuple[str, str]], tables: _Tables) -> list[tuple[s
             value = tables.numbers.get(token)
             if value is None and token.isdigit() and len(token) <= 2:
                 value = int(token)
+            ordinal = _DIGIT_ORDINAL.fullmatch(token) if value is None else None
+            if ordinal:  # any "38th", "52nd", "101st" (numbers.txt spells out 1st-20th)
+                value = int(ordinal.group(1))
             previous_class = tables.word_class.get(pairs[position - 1][0]) if position else None
             if (value is None and _ROMAN.match(token) and position > 0
                     and previous_class != "stop"
