@@ -113,6 +113,39 @@ def test_bad_entities_csv(tmp_path: Path) -> None:
         OwnershipGraph.from_csv(own, entities=ent)
 
 
+@pytest.mark.parametrize(("body", "row", "column", "words"), [
+    # each file's first bad row is named, whatever check finds it
+    (b"id,name,country\nA,x,ZZZ\nA,y,CN\n", 2, "country", "ISO 3166"),
+    (b"id,name,country\nA,\xe9,CN\nA,y,CN\n", 2, "name", "not UTF-8"),
+    (b"id,name,country\nA,x,CN\nA,y,DE\nB,z,ZZZ\n", 3, "id", "more than once"),
+    (b"id,name,country\nA,x,CN\nB,y,\xc3\x9f\n", 3, "country", "ISO 3166"),  # not SS
+    (b"id,aliases,country\nA,,CN\nB,\xe9,ZZ9\n", 3, "aliases", "not UTF-8"),
+])
+def test_entities_csv_names_its_first_bad_row(tmp_path: Path, body: bytes, row: int,
+                                              column: str, words: str) -> None:
+    own = write(tmp_path, "owner_id,owned_id,percent\nA,B,50\n")
+    ent = tmp_path / "ent.csv"
+    ent.write_bytes(body)
+    with pytest.raises(InputError, match=words) as err:
+        OwnershipGraph.from_csv(own, entities=ent)
+    assert (err.value.file, err.value.row, err.value.column) == (str(ent), row, column)
+
+
+@pytest.mark.parametrize(("body", "row", "column", "words"), [
+    (b"id,list,name\nA,EL,\xe9\nB,\xe9,y\n", 2, "name", "not UTF-8"),
+    (b"id,list,name\n,EL,x\nA,EL,\xe9\n", 2, "id", "empty id"),
+    (b"id,list,name\nA,EL,x\nB\x07,EL,x\nC,EL,\xe9\n", 3, "id", "control character"),
+    (b"id,list,name,programs\nA,EL,x,\xe9\n", 2, "programs", "not UTF-8"),
+])
+def test_listed_csv_names_its_first_bad_row(tmp_path: Path, body: bytes, row: int,
+                                            column: str, words: str) -> None:
+    path = tmp_path / "listed.csv"
+    path.write_bytes(body)
+    with pytest.raises(InputError, match=words) as err:
+        load_listed_csv(path)
+    assert (err.value.row, err.value.column) == (row, column)
+
+
 def test_bad_listed_csv_and_rule(tmp_path: Path) -> None:
     path = write(tmp_path, "id,list\nA,\n", "listed.csv")
     with pytest.raises(InputError) as err:

@@ -23,6 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
+from ._io import is_blank_line
 from .errors import InputError
 
 __all__ = ["ByteTable", "ColumnTable", "byte_table", "factorize_columns", "line_bounds"]
@@ -77,6 +78,30 @@ def line_bounds(data: bytes) -> tuple[np.ndarray, np.ndarray] | None:
     return starts, (ends - crlf).astype(np.int64)
 
 
+# bytes a line of only white space (or 0x1A) can start with; >= 0x80 for the white space
+# outside ASCII (U+00A0, U+3000, ...)
+_MAY_START_BLANK = np.zeros(256, dtype=bool)
+_MAY_START_BLANK[list(b" \t\x0b\x0c\x1a\x1c\x1d\x1e\x1f")] = True
+_MAY_START_BLANK[0x80:] = True
+
+
+def blank_lines(data: bytes, starts: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
+    """Which lines (from :func:`line_bounds`) the csv-module reader counts as blank: the
+    empty ones and, in a file of one column, the ones of only white space (see
+    :func:`exportscreen._io.is_blank_line`). The first line (a header) is never blank
+    but when empty. In a wider file such a line has no delimiter, so the delimiter count
+    sends the file to the csv-module reader anyway."""
+    blank: np.ndarray = ends == starts
+    if width == 1 and len(starts) > 1:
+        buf = np.frombuffer(data, dtype=np.uint8)
+        maybe = np.flatnonzero(~blank[1:] & _MAY_START_BLANK[buf[np.minimum(
+            starts[1:], len(buf) - 1)]]) + 1
+        for line in maybe.tolist():
+            text = data[starts[line]:ends[line]].decode("utf-8", "surrogateescape")
+            blank[line] = is_blank_line(text)
+    return blank
+
+
 def byte_table(
     data: bytes, label: str, delimiter: str, names: list[str], header: list[str]
 ) -> ByteTable | None:
@@ -93,10 +118,10 @@ def byte_table(
     if lines is None:
         return None
     starts, ends = lines
-    filled = ends > starts
+    filled = ~blank_lines(data, starts, ends, width)
     first, last = starts[filled], ends[filled]
-    buf = np.frombuffer(data + bytes(8), dtype=np.uint8)  # padded: 8-byte reads past the end
-    found = np.flatnonzero(buf[:len(data)] == ord(delimiter))
+    buf = np.frombuffer(data, dtype=np.uint8)  # no copy: the file's own bytes
+    found = np.flatnonzero(buf == ord(delimiter))
     if len(found) != (width - 1) * len(first):
         return None
     cuts = found.reshape(len(first), width - 1)
@@ -128,7 +153,6 @@ class ByteTable:
     column-wise twin of :class:`~exportscreen._io.Table`, with the same row numbers and
     error messages, for readers that take a column at a time."""
 
-    from_file = True
     header_row = 1
 
     def __init__(
@@ -228,9 +252,22 @@ def sorted_distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _words(buf: np.ndarray, start: np.ndarray, length: np.ndarray, k: int) -> np.ndarray:
     """Bytes ``8k .. 8k + 7`` of every cell as a big-endian uint64, bytes past the end of
-    the cell zero. *buf* has 8 padding bytes, so a read never leaves it."""
-    windows = np.ndarray(shape=(len(buf) - 7,), dtype=">u8", buffer=buf, strides=(1,))
-    word = windows[np.minimum(start + 8 * k, len(windows) - 1)].astype(np.uint64)
+    the cell zero. The words are read in place from overlapping 8-byte windows of *buf*;
+    the few that would run past its end are read from a zero-padded copy of its tail."""
+    at = start + 8 * k
+    n_windows = max(len(buf) - 7, 0)
+    if n_windows:
+        windows = np.ndarray(shape=(n_windows,), dtype=">u8", buffer=buf, strides=(1,))
+        word = windows[np.minimum(at, n_windows - 1)].astype(np.uint64)
+    else:
+        word = np.zeros(len(at), np.uint64)
+    past = np.flatnonzero(at >= n_windows)
+    if len(past):
+        base = max(len(buf) - 8, 0)
+        tail = np.zeros(16, np.uint8)
+        tail[:len(buf) - base] = buf[base:]
+        tail_windows = np.ndarray(shape=(9,), dtype=">u8", buffer=tail, strides=(1,))
+        word[past] = tail_windows[np.minimum(at[past] - base, 8)]
     out: np.ndarray = word & _KEEP[np.clip(length - 8 * k, 0, 8)]
     return out
 
@@ -252,9 +289,7 @@ def _factorize_bytes(
     if len(length) == 0:
         return [np.zeros(0, np.int64) for _ in parts], np.array([], dtype=object)
     if _n_words(length) > _MAX_WORDS:  # long texts: hashed as Python strings
-        texts = np.concatenate([_decode(*part) for part in parts])
-        codes, uniques = pd.factorize(texts, sort=False)
-        uniques = np.asarray(uniques, dtype=object)
+        codes, uniques = factorize_texts(np.concatenate([_decode(*part) for part in parts]))
         rank = np.arange(len(uniques))
         if sort:
             rank, uniques = sorted_distinct(uniques)
@@ -286,6 +321,7 @@ def _factorize_bytes(
     assert key is not None
     # pd.factorize numbers values in order of first appearance: a code's first cell is
     # where the running maximum of the codes steps up
+    # (no filled cell at all in a sparse column: no code)
     peak = np.maximum.accumulate(key) if len(key) else key
     first = np.flatnonzero(np.r_[True, peak[1:] > peak[:-1]]) if len(key) else key
     chosen_words = [w[first] for w in words]
@@ -304,6 +340,23 @@ def _factorize_bytes(
     values = _text_of_words(chosen_words)
     joint = rank[key]
     return [joint[offsets[p]:offsets[p + 1]] for p in range(len(parts))], values
+
+
+def factorize_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, distinct values)`` of an object array of texts, the values in order of
+    first appearance, except that in a mostly empty column (an optional one) only the
+    filled cells are hashed and the value ``""`` comes last."""
+    import pandas as pd
+
+    filled = values != ""
+    if int(np.count_nonzero(filled)) < len(values) // 2:
+        sub_codes, sub_uniques = pd.factorize(values[filled], sort=False)
+        codes = np.full(len(values), len(sub_uniques), np.int64)
+        codes[filled] = sub_codes
+        return codes, np.append(np.asarray(sub_uniques, dtype=object),
+                                np.array([""], dtype=object))
+    codes, uniques = pd.factorize(values, sort=False)
+    return np.asarray(codes, np.int64), np.asarray(uniques, dtype=object)
 
 
 def _text_of_words(words: list[np.ndarray]) -> np.ndarray:
@@ -327,8 +380,8 @@ def _decode(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     if len(length) * n_words * 8 <= max(64 << 20, 4 * int(length.sum())):
         return _text_of_words([_words(buf, start, length, k) for k in range(n_words)])
     # one long cell would make the fixed-width copy huge: slice cell by cell
-    data = buf.tobytes()
+    data = memoryview(buf.data)
     out = np.empty(len(start), dtype=object)
-    out[:] = [data[a:b].decode("utf-8") for a, b in zip(start.tolist(), end.tolist(),
-                                                         strict=True)]
+    out[:] = [str(data[a:b], "utf-8") for a, b in zip(start.tolist(), end.tolist(),
+                                                      strict=True)]
     return out

@@ -96,20 +96,10 @@ class Table:
 
     def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """``(codes, distinct values)`` of column *name* (values in order of first
-        appearance); a mostly empty column hashes only its filled cells."""
-        import numpy as np
-        import pandas as pd
+        appearance; see :func:`exportscreen._cells.factorize_texts`)."""
+        from ._cells import factorize_texts
 
-        values = self.texts(name)
-        filled = values != ""
-        if int(np.count_nonzero(filled)) < len(values) // 2:
-            sub_codes, sub_uniques = pd.factorize(values[filled], sort=False)
-            codes = np.full(len(values), len(sub_uniques), np.int64)
-            codes[filled] = sub_codes
-            return codes, np.append(np.asarray(sub_uniques, dtype=object),
-                                    np.array([""], dtype=object))
-        codes, uniques = pd.factorize(values, sort=False)
-        return np.asarray(codes, np.int64), np.asarray(uniques, dtype=object)
+        return factorize_texts(self.texts(name))
 
     def require(self, columns: Iterable[str]) -> None:
         """Raise naming the first required column that is absent."""
@@ -352,13 +342,13 @@ def _blank_records_fast(data: bytes, delimiter: str, width: int) -> np.ndarray |
     tell; the exact pass then decides."""
     import numpy as np
 
-    from ._cells import line_bounds
+    from ._cells import blank_lines, line_bounds
 
     lines = line_bounds(data)
     if lines is None:
         return None
     starts, ends = lines
-    blank = ends == starts
+    blank = blank_lines(data, starts, ends, width)
     filled_lines = int(len(blank) - np.count_nonzero(blank))
     if data.count(delimiter.encode()) != (width - 1) * filled_lines:
         return None
@@ -380,10 +370,15 @@ def _quote_left_open(path: Path) -> bool:
     return False
 
 
+def is_blank_line(text: str) -> bool:
+    """Whether a line of a CSV file is blank: empty, or only spaces, form feeds, other
+    white space and the DOS end-of-file mark (0x1A)."""
+    return not text.strip().strip("\x1a").strip()
+
+
 def _record_width(record: list[str]) -> int:
-    """Cells in a record; 0 for a blank line, also one of only spaces, a form feed or
-    the DOS end-of-file mark (0x1A)."""
-    if len(record) == 1 and not record[0].strip().strip("\x1a").strip():
+    """Cells in a record; 0 for a blank line (see :func:`is_blank_line`)."""
+    if len(record) == 1 and is_blank_line(record[0]):
         return 0
     return len(record)
 

@@ -1014,13 +1014,15 @@ def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
     table = read_table(path, required=["id", "list"])
     f = table.frame
     columns = {str(name): f[name].tolist() for name in f.columns}
+    # a listed party's terms are copied into every finding: never pass on bytes that are
+    # not UTF-8. The rows holding such bytes, each with its first such column, so that
+    # the first bad row is the one named whatever its fault
+    undecodable: dict[int, str] = {}
     for name, cells in columns.items():
-        # a listed party's terms are copied into every finding: never pass on bytes that
-        # are not UTF-8
         if SURROGATES.search("".join(cells)):
-            pos = next(k for k, cell in enumerate(cells) if has_undecodable(cell))
-            raise table.error("the cell holds bytes that are not UTF-8 (save the file as "
-                              "UTF-8)", pos, name)
+            for k, cell in enumerate(cells):
+                if has_undecodable(cell):
+                    undecodable.setdefault(k, name)
     empty = [""] * len(f)
 
     def opt(name: str) -> list[str | None]:
@@ -1035,6 +1037,9 @@ def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
             raise table.error("empty id", pos, "id")
         if not lst:
             raise table.error("empty list name", pos, "list")
+        if pos in undecodable:
+            raise table.error("the cell holds bytes that are not UTF-8 (save the file as "
+                              "UTF-8)", pos, undecodable[pos])
         if any(ch < " " or ch == "\x7f" for ch in pid):
             raise table.error(f"id contains a control character: {pid!r}", pos, "id")
         programs = tuple(p.strip() for p in raw_programs.split(";") if p.strip())

@@ -650,33 +650,43 @@ class OwnershipGraph:
         aliases = np.full(n, "", dtype=object)
         if entities is not None and entities.n_rows:
             epos = id_codes[2]
-            if np.bincount(epos, minlength=n).max() > 1:
-                repeated = np.ones(len(epos), dtype=bool)
-                repeated[np.unique(epos, return_index=True)[1]] = False
-                pos = int(np.flatnonzero(repeated)[0])
-                raise entities.error(f"entity id {ids[epos[pos]]!r} appears more than once",
-                                     pos, "id")
             ecols = set(entities.columns)
+            # each check finds its first bad row; the first of those is named (a row's
+            # name, aliases, country, then a repeated id)
+            faults: list[tuple[int, int, str, str]] = []
             # names and aliases are trimmed when an Entity is made (entity_at)
-            for text_name, target in (("name", names), ("aliases", aliases)):
+            for check, (text_name, target) in enumerate((("name", names),
+                                                         ("aliases", aliases))):
                 if text_name not in ecols:
                     continue
                 texts = entities.texts(text_name)
                 undecodable = _first_undecodable(texts)
                 if undecodable is not None:
-                    raise entities.error("the cell holds bytes that are not UTF-8 (save the "
-                                         "file as UTF-8)", undecodable, text_name)
+                    faults.append((undecodable, check, "the cell holds bytes that are not "
+                                   "UTF-8 (save the file as UTF-8)", text_name))
                 target[epos] = texts
             if "country" in ecols:
                 ccodes, cuniques = entities.factorize("country")
-                upper = np.empty(len(cuniques), dtype=object)
-                for k, c in enumerate(cuniques.tolist()):
-                    c = c.strip()
-                    if c and not _COUNTRY_RE.match(c):
-                        raise entities.error(f"not an ISO 3166 alpha-2 country code: {c!r}",
-                                             first_row(ccodes, k), "country")
-                    upper[k] = c.upper()
+                stripped_codes = [c.strip() for c in cuniques.tolist()]
+                # distinct values come in order of first appearance: the first bad value
+                # is on the first bad row
+                bad_country = next((k for k, c in enumerate(stripped_codes)
+                                    if c and not _COUNTRY_RE.match(c)), None)
+                if bad_country is not None:
+                    faults.append((first_row(ccodes, bad_country), 2,
+                                   "not an ISO 3166 alpha-2 country code: "
+                                   f"{stripped_codes[bad_country]!r}", "country"))
+                upper = np.array([c.upper() for c in stripped_codes], dtype=object)
                 countries[epos] = upper[ccodes]
+            if np.bincount(epos, minlength=n).max() > 1:
+                repeated = np.ones(len(epos), dtype=bool)
+                repeated[np.unique(epos, return_index=True)[1]] = False
+                pos = int(np.flatnonzero(repeated)[0])
+                faults.append((pos, 3, f"entity id {ids[epos[pos]]!r} appears more than "
+                               "once", "id"))
+            if faults:
+                pos, _, message, column = min(faults)
+                raise entities.error(message, pos, column)
 
         self_loop = np.flatnonzero(owner == owned)
         if len(self_loop):
@@ -701,9 +711,9 @@ class OwnershipGraph:
         # percents ------------------------------------------------------------
         def bounds(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
             c, u = factorize(name)
-            lo_u = np.zeros(len(u) + 1, np.int64)
-            hi_u = np.zeros(len(u) + 1, np.int64)
-            given = np.zeros(len(u) + 1, bool)
+            lo_u = np.zeros(len(u), np.int64)
+            hi_u = np.zeros(len(u), np.int64)
+            given = np.zeros(len(u), bool)
             rounded = False
             for k, text in enumerate(u.tolist()):
                 t = str(text)
@@ -763,7 +773,7 @@ class OwnershipGraph:
             trimmed = [str(t).strip() for t in u.tolist()]
             kept = sorted({t for t in trimmed if t})
             code = {t: i for i, t in enumerate(kept)}
-            remap = np.array([code.get(t, -1) for t in trimmed] + [-1], np.int64)
+            remap = np.array([code.get(t, -1) for t in trimmed], np.int64)
             return (remap[c] if m else np.zeros(0, np.int64)), tuple(kept)
 
         joint_group, joint_names = labels("joint_group")
@@ -772,7 +782,7 @@ class OwnershipGraph:
         # dates ---------------------------------------------------------------
         def days(name: str, empty: int) -> np.ndarray:
             c, u = factorize(name)
-            out = np.full(len(u) + 1, empty, np.int64)
+            out = np.full(len(u), empty, np.int64)
             for k, text in enumerate(u.tolist()):
                 t = str(text).strip()
                 if not t:
