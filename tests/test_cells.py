@@ -24,7 +24,8 @@ _CHAR = st.characters(blacklist_characters=',"\r\n\x00', blacklist_categories=("
 _CELL = st.one_of(
     st.text(_CHAR, max_size=6),
     st.text(st.sampled_from("AB 1."), max_size=20),  # few values: repeats, shared prefixes
-    st.text(_CHAR, min_size=60, max_size=90),  # longer than the 64-byte word limit
+    st.text(_CHAR, min_size=60, max_size=90),  # several 64-bit words
+    st.text(st.sampled_from("ab"), min_size=250, max_size=270),  # over 256 bytes or not
 )
 
 
@@ -112,6 +113,8 @@ def test_other_files_are_read_by_read_table(tmp_path: Path, data: bytes) -> None
     b"a\n123456789012345",
     b"id\n" + "中国航天科工集团".encode() * 5,  # multi-word cell at the very end
     b"a,b\n1,\n2,\n3,\n4," + b"L" * 65,  # a mostly empty column with one long cell
+    b"a,b\n1,\n2,\n3,\n4," + b"L" * 257,  # ... longer than 32 words: Python strings
+    b"a\n" + b"\n".join(b"x" * n for n in (1, 9, 17, 8, 16, 9, 300, 1, 24, 25)),
 ])
 def test_cells_at_the_end_of_the_file(tmp_path: Path, data: bytes) -> None:
     path = _write(str(tmp_path), data)

@@ -29,7 +29,7 @@ from .errors import InputError
 __all__ = ["ByteTable", "ColumnTable", "byte_table", "factorize_columns", "line_bounds"]
 
 _BOM = b"\xef\xbb\xbf"
-_MAX_WORDS = 8  # cells longer than 64 bytes are factorized as Python strings
+_MAX_WORDS = 32  # a column with a cell over 256 bytes is factorized as Python strings
 # _KEEP[k]: the k leading bytes of a big-endian word kept, the rest zeroed
 _KEEP = np.array([0] + [(0xFFFFFFFFFFFFFFFF << (64 - 8 * k)) & 0xFFFFFFFFFFFFFFFF
                         for k in range(1, 9)], dtype=np.uint64)
@@ -298,48 +298,111 @@ def _factorize_bytes(
     # a mostly empty column (an optional one): only its filled cells are hashed
     filled = np.flatnonzero(length > 0)
     sparse = len(filled) < len(length) // 2
+    # the cells hashed: (buffer, starts, sizes) of each part, *size* of all of them
     if sparse:
         starts = np.concatenate([start for _, start, _ in parts])[filled]
         sources = np.searchsorted(offsets, filled, side="right") - 1
-        pieces = [(buf, starts[sources == p], length[filled][sources == p])
+        size = length[filled]
+        pieces = [(buf, starts[sources == p], size[sources == p])
                   for p, (buf, _, _) in enumerate(parts)]
     else:
-        pieces = [(buf, start, end - start) for buf, start, end in parts]
-    key: np.ndarray | None = None
-    words: list[np.ndarray] = []
+        size = length
+        pieces = [(buf, start, length[offsets[p]:offsets[p + 1]])
+                  for p, (buf, start, _) in enumerate(parts)]
+    piece_offsets = np.cumsum([0, *(len(piece_start) for _, piece_start, _ in pieces)])
+    # word k is read only for the cells longer than 8k bytes (the others' is zero), so one
+    # long cell does not make every cell pay for its words
+    words: list[tuple[np.ndarray | None, np.ndarray]] = []  # (cells holding it, word)
+    key = np.zeros(0, np.int64)
+    top = 0  # one more than the largest code
+    cells: np.ndarray | None = None  # None: every cell
     for k in range(_n_words(length)):
-        word = np.concatenate([_words(buf, start, size, k) for buf, start, size in pieces])
-        words.append(word)
+        if k:  # the cells longer than 8k bytes, among those longer than 8(k - 1)
+            cells = (np.flatnonzero(size > 8 * k) if cells is None
+                     else cells[size[cells] > 8 * k])
+            if len(cells) == len(size):
+                cells = None
+        chunks = []
+        for (buf, start, part_size), lo, hi in zip(pieces, piece_offsets[:-1],
+                                                   piece_offsets[1:], strict=True):
+            if cells is not None:
+                local = cells[(cells >= lo) & (cells < hi)] - lo
+                start, part_size = start[local], part_size[local]
+            chunks.append(_words(buf, start, part_size, k))
+        word = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+        del chunks  # (each word is the size of a column: no copy kept longer than needed)
+        words.append((cells, word))
         # a hash table sized for every cell at once: no rehashing as it fills
-        if key is None:
-            codes = pd.factorize(word, sort=False, size_hint=len(word))[0]
+        if k == 0:
+            key = np.asarray(pd.factorize(word, sort=False, size_hint=len(word))[0], np.int64)
         else:
             word_codes, word_uniques = pd.factorize(word, sort=False, size_hint=len(word))
-            codes = pd.factorize(key * len(word_uniques) + word_codes, sort=False,
-                                 size_hint=len(word))[0]
-        key = np.asarray(codes, dtype=np.int64)
-    assert key is not None
+            codes = np.asarray(pd.factorize(
+                (key if cells is None else key[cells]) * len(word_uniques) + word_codes,
+                sort=False, size_hint=len(word))[0], np.int64)
+            del word_codes, word_uniques
+            if cells is None:
+                key = codes
+            else:  # the longer cells take new codes: they differ from every shorter one
+                key[cells] = codes + top
+                top += int(codes.max()) + 1 if len(codes) else 0
+                continue
+        top = int(key.max()) + 1 if len(key) else 0
+    if words[-1][0] is not None:
+        # some word was read for some cells only (and so for the ones after it): the
+        # codes are numbered again in order of first appearance
+        key = np.asarray(pd.factorize(key, sort=False, size_hint=len(key))[0], np.int64)
     # pd.factorize numbers values in order of first appearance: a code's first cell is
     # where the running maximum of the codes steps up
     # (no filled cell at all in a sparse column: no code)
     peak = np.maximum.accumulate(key) if len(key) else key
     first = np.flatnonzero(np.r_[True, peak[1:] > peak[:-1]]) if len(key) else key
-    chosen_words = [w[first] for w in words]
+    chosen_words = [_word_of(held, word, first) for held, word in words]
+    chosen_size = size[first]
     if sparse:  # the empty cells take the code after the others: the value ""
         full = np.full(len(length), len(first), np.int64)
         full[filled] = key
         key = full
         chosen_words = [np.append(w, np.uint64(0)) for w in chosen_words]
+        chosen_size = np.append(chosen_size, 0)
     if sort:
         order = np.lexsort(list(reversed(chosen_words)))
         rank = np.empty(len(order), np.int64)
         rank[order] = np.arange(len(order))
         chosen_words = [w[order] for w in chosen_words]
+        chosen_size = chosen_size[order]
     else:
         rank = np.arange(len(chosen_words[0]))
-    values = _text_of_words(chosen_words)
+    values = _text_of_values(chosen_words, chosen_size)
     joint = rank[key]
     return [joint[offsets[p]:offsets[p + 1]] for p in range(len(parts))], values
+
+
+def _text_of_values(words: list[np.ndarray], size: np.ndarray) -> np.ndarray:
+    """Texts of *size* bytes from their big-endian words: a text is decoded from as many
+    words as it fills (a few long values do not make every value a wide copy)."""
+    n_words = np.maximum(1, -(-size // 8))
+    if len(words) == 1 or int(n_words.min()) == len(words):
+        return _text_of_words(words)
+    values = np.empty(len(size), dtype=object)
+    for count in np.unique(n_words).tolist():
+        which = np.flatnonzero(n_words == count)
+        values[which] = _text_of_words([w[which] for w in words[:count]])
+    return values
+
+
+def _word_of(cells: np.ndarray | None, word: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """The word of cells *which* (sorted) from *word*, the word of *cells* (sorted; ``None``:
+    of every cell); zero for a cell not in *cells*."""
+    if cells is None:
+        out: np.ndarray = word[which]
+        return out
+    at = np.searchsorted(cells, which)
+    held = at < len(cells)
+    held[held] = cells[at[held]] == which[held]
+    out = np.zeros(len(which), np.uint64)
+    out[held] = word[at[held]]
+    return out
 
 
 def factorize_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
