@@ -26,7 +26,8 @@ import numpy as np
 from ._io import is_blank_line
 from .errors import InputError
 
-__all__ = ["ByteTable", "ColumnTable", "byte_table", "factorize_columns", "line_bounds"]
+__all__ = ["ByteTable", "ColumnTable", "byte_table", "factorize_columns", "line_bounds",
+           "simple_lines"]
 
 _BOM = b"\xef\xbb\xbf"
 _MAX_WORDS = 32  # a column with a cell over 256 bytes is factorized as Python strings
@@ -85,7 +86,7 @@ _MAY_START_BLANK[list(b" \t\x0b\x0c\x1a\x1c\x1d\x1e\x1f")] = True
 _MAY_START_BLANK[0x80:] = True
 
 
-def blank_lines(data: bytes, starts: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
+def _blank_lines(data: bytes, starts: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
     """Which lines (from :func:`line_bounds`) the csv-module reader counts as blank: the
     empty ones and, in a file of one column, the ones of only white space (see
     :func:`exportscreen._io.is_blank_line`). The first line (a header) is never blank
@@ -102,6 +103,22 @@ def blank_lines(data: bytes, starts: np.ndarray, ends: np.ndarray, width: int) -
     return blank
 
 
+def simple_lines(
+    data: bytes, delimiter: str, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``(starts, ends, blank)`` of the lines of a CSV file whose records are its lines
+    (see :func:`line_bounds`) and whose delimiters number ``width - 1`` per line that is
+    not blank; ``None`` for any other file (the csv-module reader then decides)."""
+    lines = line_bounds(data)
+    if lines is None:
+        return None
+    starts, ends = lines
+    blank = _blank_lines(data, starts, ends, width)
+    if data.count(delimiter.encode()) != (width - 1) * (len(blank) - int(blank.sum())):
+        return None
+    return starts, ends, blank
+
+
 def byte_table(
     data: bytes, label: str, delimiter: str, names: list[str], header: list[str]
 ) -> ByteTable | None:
@@ -114,16 +131,14 @@ def byte_table(
     if (not all(cell.strip() for cell in header) or b"\x00" in data
             or (not data.isascii() and not _is_utf8(data))):
         return None
-    lines = line_bounds(data)
+    lines = simple_lines(data, delimiter, width)
     if lines is None:
         return None
-    starts, ends = lines
-    filled = ~blank_lines(data, starts, ends, width)
+    starts, ends, blank_line = lines
+    filled = ~blank_line
     first, last = starts[filled], ends[filled]
     buf = np.frombuffer(data, dtype=np.uint8)  # no copy: the file's own bytes
     found = np.flatnonzero(buf == ord(delimiter))
-    if len(found) != (width - 1) * len(first):
-        return None
     cuts = found.reshape(len(first), width - 1)
     # the i-th run of width - 1 delimiters lies within the i-th filled line, for every
     # line: with the totals equal, every line has exactly width - 1 of them
@@ -314,7 +329,7 @@ def _factorize_bytes(
     # long cell does not make every cell pay for its words
     words: list[tuple[np.ndarray | None, np.ndarray]] = []  # (cells holding it, word)
     key = np.zeros(0, np.int64)
-    top = 0  # one more than the largest code
+    top = 0  # the number of codes given so far
     cells: np.ndarray | None = None  # None: every cell
     for k in range(_n_words(length)):
         if k:  # the cells longer than 8k bytes, among those longer than 8(k - 1)
@@ -334,20 +349,19 @@ def _factorize_bytes(
         words.append((cells, word))
         # a hash table sized for every cell at once: no rehashing as it fills
         if k == 0:
-            key = np.asarray(pd.factorize(word, sort=False, size_hint=len(word))[0], np.int64)
-        else:
-            word_codes, word_uniques = pd.factorize(word, sort=False, size_hint=len(word))
-            codes = np.asarray(pd.factorize(
-                (key if cells is None else key[cells]) * len(word_uniques) + word_codes,
-                sort=False, size_hint=len(word))[0], np.int64)
-            del word_codes, word_uniques
-            if cells is None:
-                key = codes
-            else:  # the longer cells take new codes: they differ from every shorter one
-                key[cells] = codes + top
-                top += int(codes.max()) + 1 if len(codes) else 0
-                continue
-        top = int(key.max()) + 1 if len(key) else 0
+            codes, distinct = pd.factorize(word, sort=False, size_hint=len(word))
+            key, top = np.asarray(codes, np.int64), len(distinct)
+            continue
+        word_codes, word_uniques = pd.factorize(word, sort=False, size_hint=len(word))
+        codes, distinct = pd.factorize(
+            (key if cells is None else key[cells]) * len(word_uniques) + word_codes,
+            sort=False, size_hint=len(word))
+        del word_codes, word_uniques
+        if cells is None:
+            key, top = np.asarray(codes, np.int64), len(distinct)
+        else:  # the longer cells take new codes: they differ from every shorter one
+            key[cells] = codes + top
+            top += len(distinct)
     if words[-1][0] is not None:
         # some word was read for some cells only (and so for the ones after it): the
         # codes are numbered again in order of first appearance

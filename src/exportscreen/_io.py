@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, overload
 
 from .errors import InputError
 
@@ -225,13 +225,7 @@ def read_columns(
     if isinstance(source, str | Path):
         path = Path(source)
         if path.is_file() and path.suffix.lower() not in EXCEL_SUFFIXES:
-            from ._cells import byte_table
-
-            label = str(source)
-            data, delimiter, header, names = _csv_header(path, label)
-            table = byte_table(data, label, delimiter, names, header)
-            if table is None:
-                return read_table(source, required=required)
+            table = _read_csv(path, str(source), keep_blank=False, columns=True)
             table.require(required)
             return table
     return read_table(source, required=required)
@@ -260,7 +254,22 @@ def _csv_header(path: Path, label: str) -> tuple[bytes, str, list[str], list[str
     return data, delimiter, header, _header_names(header, label, 1)
 
 
-def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
+@overload
+def _read_csv(path: Path, label: str, keep_blank: bool) -> Table: ...
+
+
+@overload
+def _read_csv(
+    path: Path, label: str, keep_blank: bool, *, columns: bool
+) -> Table | ByteTable: ...
+
+
+def _read_csv(
+    path: Path, label: str, keep_blank: bool, *, columns: bool = False
+) -> Table | ByteTable:
+    """A CSV/TSV file as a :class:`Table`, or with *columns* as a
+    :class:`~exportscreen._cells.ByteTable` when it is simple enough (the bytes and
+    header are read once either way)."""
     import csv
     import warnings
 
@@ -268,6 +277,12 @@ def _read_csv(path: Path, label: str, keep_blank: bool) -> Table:
     import pandas as pd
 
     data, delimiter, header, names = _csv_header(path, label)
+    if columns:
+        from ._cells import byte_table
+
+        fast = byte_table(data, label, delimiter, names, header)
+        if fast is not None:
+            return fast
     width = len(names)
     # pandas pads a short row, shifts a row with one cell too many into the index and
     # skips blank lines, each without a word: the shape of every record is checked first
@@ -335,24 +350,17 @@ def _table_of_rows(
 
 def _blank_records_fast(data: bytes, delimiter: str, width: int) -> np.ndarray | None:
     """Which records after the header are blank lines, when the file is simple enough to
-    vouch for every record's width by counting (no double quote, so no quoted delimiter
-    or line break; LF or CRLF line ends): the delimiters of the whole file must be
-    ``width - 1`` per line that is not blank. A row with a cell too many makes pandas
-    fail afterwards, so equal totals mean no short row either. ``None`` when it cannot
-    tell; the exact pass then decides."""
-    import numpy as np
+    vouch for every record's width by counting (see :func:`exportscreen._cells.simple_lines`:
+    no double quote, so no quoted delimiter or line break; LF or CRLF line ends; the
+    delimiters of the whole file ``width - 1`` per line that is not blank). A row with a
+    cell too many makes pandas fail afterwards, so equal totals mean no short row either.
+    ``None`` when it cannot tell; the exact pass then decides."""
+    from ._cells import simple_lines
 
-    from ._cells import blank_lines, line_bounds
-
-    lines = line_bounds(data)
+    lines = simple_lines(data, delimiter, width)
     if lines is None:
         return None
-    starts, ends = lines
-    blank = blank_lines(data, starts, ends, width)
-    filled_lines = int(len(blank) - np.count_nonzero(blank))
-    if data.count(delimiter.encode()) != (width - 1) * filled_lines:
-        return None
-    out: np.ndarray = blank[1:]
+    out: np.ndarray = lines[2][1:]
     return out
 
 
