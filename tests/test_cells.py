@@ -1,4 +1,4 @@
-"""The byte-level column reader (exportscreen._cells) agrees with read_table cell for
+"""The byte-level column reader (exportscreen.io.cells) agrees with read_table cell for
 cell, and an ownership graph read either way is the same graph."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from exportscreen import OwnershipGraph
-from exportscreen._cells import ByteTable, factorize_columns
-from exportscreen._io import Table, read_columns, read_table
 from exportscreen.errors import InputError
+from exportscreen.io.cells import ByteTable, factorize_columns
+from exportscreen.io.read import Table, read_columns, read_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

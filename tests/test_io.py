@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exportscreen._io import has_undecodable, read_json_file, read_table
 from exportscreen.errors import InputError
+from exportscreen.io.read import has_undecodable, read_json_file, read_table
 
 
 def test_dataframe_cells_become_text_without_coercion() -> None:
@@ -206,7 +206,7 @@ def test_a_damaged_workbook_and_a_missing_sheet(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", ["20240101", "2024-W10-1", "2024-1-2", "٢٠٢٤-٠١-٠٢", "2024-02-30"])
 def test_iso_date_takes_only_yyyy_mm_dd(text: str) -> None:
-    from exportscreen._io import iso_date
+    from exportscreen.io.read import iso_date
 
     with pytest.raises(ValueError):
         iso_date(text)

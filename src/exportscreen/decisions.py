@@ -44,8 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._io import Table, has_undecodable, parse_date, read_table
 from .errors import InputError
+from .io.read import Table, has_undecodable, parse_date, read_table
 
 if TYPE_CHECKING:
     import pandas as pd

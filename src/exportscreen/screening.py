@@ -46,11 +46,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import SURROGATES as _SURROGATES
-from ._io import blank_rows_notice, has_undecodable, iso_date, read_json_file, read_table
 from ._version import __version__
 from .decisions import Decision, DecisionBook, load_decisions, row_key, supplier_hash
 from .errors import InputError
+from .io.read import SURROGATES as _SURROGATES
+from .io.read import blank_rows_notice, has_undecodable, iso_date, read_json_file, read_table
 
 if TYPE_CHECKING:
     import argparse
@@ -1611,7 +1611,7 @@ def run_screen_command(args: argparse.Namespace) -> int:
 
             sys.stdout.write(frame_to_csv(run.frame))
         elif stdout_format == "json":
-            from ._io import dump_json
+            from .io.read import dump_json
             from .report.json import run_to_dict
 
             dump_json(run_to_dict(run), sys.stdout)

@@ -422,7 +422,7 @@ class NameMatcher:
         ``match_explanation``. An empty name raises :class:`~exportscreen.InputError`
         naming the row and column.
         """
-        from .._io import read_table
+        from ..io.read import read_table
 
         required = [name_column] + ([country_column] if country_column else [])
         table = read_table(frame, required=required)

@@ -42,8 +42,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._io import iso_date
 from ..errors import InputError
+from ..io.read import iso_date
 from .graph import BRANCH, CONTROL, HUNDRED, OWNERSHIP, UNITS_PER_PERCENT, OwnershipGraph
 from .rules import RulePreset, SuspensionWindow, get_rule, normalise_list_source
 
@@ -1009,7 +1009,7 @@ def _branch_path(graph: OwnershipGraph, heads_of: dict[int, list[int]], seeds: n
 def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
     """Read the listed-parties CSV: ``id,list`` required; ``name``, ``programs``
     (``;``-separated), ``license_requirement``, ``license_policy`` optional."""
-    from .._io import SURROGATES, has_undecodable, read_table
+    from ..io.read import SURROGATES, has_undecodable, read_table
 
     table = read_table(path, required=["id", "list"])
     f = table.frame

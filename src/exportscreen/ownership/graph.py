@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._cells import ColumnTable, factorize_columns, sorted_distinct
-from .._io import (
+from ..errors import InputError
+from ..io.cells import ColumnTable, factorize_columns, sorted_distinct
+from ..io.read import (
     SURROGATES,
     Table,
     blank_rows_notice,
@@ -43,7 +44,6 @@ from .._io import (
     read_columns,
     read_table,
 )
-from ..errors import InputError
 
 if TYPE_CHECKING:
     import networkx as nx  # type: ignore[import-untyped]

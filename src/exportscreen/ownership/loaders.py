@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._io import read_table
 from ..errors import InputError
+from ..io.read import read_table
 
 if TYPE_CHECKING:
     import pandas as pd

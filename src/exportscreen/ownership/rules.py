@@ -27,8 +27,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .._io import read_json_file
 from ..errors import InputError
+from ..io.read import read_json_file
 
 __all__ = [
     "RulePreset",

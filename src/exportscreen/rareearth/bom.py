@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._io import SURROGATES, Table, has_undecodable, iso_date, read_table
+from ..io.read import SURROGATES, Table, has_undecodable, iso_date, read_table
 from .pack import CATEGORIES, ELEMENT_SYMBOLS, RARE_EARTHS
 
 if TYPE_CHECKING:

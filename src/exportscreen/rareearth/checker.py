@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._io import blank_rows_notice, iso_date
+from ..io.read import blank_rows_notice, iso_date
 from .bom import REE_MASK, Bom, element_bit, load_bom
 from .models import BomCheckReport, PartIIItem, Status, Trigger, Verdict
 from .pack import CATEGORIES, RARE_EARTHS, ElementControl, Form, RulePack, load_rule_pack

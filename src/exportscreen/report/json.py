@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._io import dump_json
+from ..io.read import dump_json
 
 if TYPE_CHECKING:
     from ..screening import ScreeningRun

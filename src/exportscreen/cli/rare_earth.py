@@ -1,4 +1,8 @@
-"""Implementation of ``exportscreen rare-earth`` (the parser lives in commands/rare_earth.py)."""
+"""``exportscreen rare-earth``: check a bill of materials against China's rare-earth controls.
+
+One verdict per product (``license_required``, ``not_required``, ``needs_review``,
+``suspended``) with the triggers that decided it. JSON goes to stdout, notices to stderr.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,39 @@ import csv
 import io
 import sys
 
-from .._io import iso_date
 from ..errors import InputError
+from ..io.read import iso_date
 
-__all__ = ["run_rare_earth"]
+__all__ = ["register", "run_rare_earth"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "rare-earth",
+        help="check a bill of materials against MOFCOM rare-earth export controls",
+        description="Check a BOM (CSV/Excel) against China's rare-earth export controls "
+        "(MOFCOM Announcements No. 18, 57, 61 of 2025 and the No. 70 suspension) and say, "
+        "per product, whether a Chinese export licence is needed and why.",
+    )
+    parser.add_argument("bom", help="BOM file (CSV, TSV or Excel) in the BOM contract")
+    parser.add_argument(
+        "--date",
+        help="shipment date YYYY-MM-DD for every product (default: each product's ship_date, "
+        "else today)",
+    )
+    parser.add_argument("--format", choices=("json", "csv", "table"), default="json")
+    parser.add_argument(
+        "--pack",
+        help="rule pack JSON file replacing or extending the built-in pack "
+        "(e.g. to record an extension of a suspension)",
+    )
+    parser.add_argument("--out", help="write the result to this file instead of stdout")
+    parser.set_defaults(func=run_rare_earth)
+
+
+
+
+
 
 CSV_COLUMNS = ("product_id", "status", "date", "regime", "control_codes", "trigger_lines",
                "in_force", "ratio", "ratio_min", "ratio_max", "headroom", "licensing_outlook",
@@ -22,12 +55,12 @@ TABLE_COLUMNS = ("product_id", "status", "control_codes", "trigger_lines", "rati
 def render(report: object, fmt: str) -> str:
     import json
 
+    from ..rareearth.models import BomCheckReport
     from ..report.table import format_table
-    from .models import BomCheckReport
 
     assert isinstance(report, BomCheckReport)
     if fmt == "json":
-        # to_dict() is already plain JSON data: same layout as _io.dump_json, without its walk
+        # to_dict() is already plain JSON data: same layout as io.read.dump_json, without its walk
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     rows = report.rows()
     if fmt == "csv":
@@ -41,7 +74,7 @@ def render(report: object, fmt: str) -> str:
 
 def run_rare_earth(args: argparse.Namespace) -> int:
 
-    from .checker import check_bom_report
+    from ..rareearth.checker import check_bom_report
 
     date = None
     if args.date is not None:

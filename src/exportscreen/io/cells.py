@@ -11,7 +11,7 @@ make its 16 million Python strings, which are then hashed again to factorize the
 
 Big-endian words of UTF-8 bytes compare like the texts do (UTF-8 keeps code point
 order; zero padding puts a prefix first), so the distinct values come out sorted without
-comparing strings. Every other file is read by :func:`exportscreen._io.read_table` (the
+comparing strings. Every other file is read by :func:`exportscreen.io.read.read_table` (the
 csv module and pandas), and both readers give the same cells: the tests hold them to it.
 """
 
@@ -23,11 +23,17 @@ from typing import Protocol
 
 import numpy as np
 
-from ._io import is_blank_line
-from .errors import InputError
+from ..errors import InputError
 
-__all__ = ["ByteTable", "ColumnTable", "byte_table", "factorize_columns", "line_bounds",
-           "simple_lines"]
+
+def is_blank_line(text: str) -> bool:
+    """Whether a line of a CSV file is blank: empty, or only spaces, form feeds, other
+    white space and the DOS end-of-file mark (0x1A)."""
+    return not text.strip().strip("\x1a").strip()
+
+
+__all__ = ["ByteTable", "ColumnTable", "byte_table", "factorize_columns", "is_blank_line",
+           "line_bounds", "simple_lines"]
 
 _BOM = b"\xef\xbb\xbf"
 _MAX_WORDS = 32  # a column with a cell over 256 bytes is factorized as Python strings
@@ -38,7 +44,7 @@ _KEEP = np.array([0] + [(0xFFFFFFFFFFFFFFFF << (64 - 8 * k)) & 0xFFFFFFFFFFFFFFF
 
 class ColumnTable(Protocol):
     """What the column-wise readers need of a table: a pandas-backed
-    :class:`~exportscreen._io.Table` or a :class:`ByteTable`."""
+    :class:`~exportscreen.io.read.Table` or a :class:`ByteTable`."""
 
     @property
     def label(self) -> str: ...
@@ -89,7 +95,7 @@ _MAY_START_BLANK[0x80:] = True
 def _blank_lines(data: bytes, starts: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
     """Which lines (from :func:`line_bounds`) the csv-module reader counts as blank: the
     empty ones and, in a file of one column, the ones of only white space (see
-    :func:`exportscreen._io.is_blank_line`). The first line (a header) is never blank
+    :func:`exportscreen.io.read.is_blank_line`). The first line (a header) is never blank
     but when empty. In a wider file such a line has no delimiter, so the delimiter count
     sends the file to the csv-module reader anyway."""
     blank: np.ndarray = ends == starts
@@ -165,7 +171,7 @@ def _is_utf8(data: bytes) -> bool:
 
 class ByteTable:
     """The cells of a simple CSV file as byte offsets (see :func:`byte_table`): the
-    column-wise twin of :class:`~exportscreen._io.Table`, with the same row numbers and
+    column-wise twin of :class:`~exportscreen.io.read.Table`, with the same row numbers and
     error messages, for readers that take a column at a time."""
 
     header_row = 1
@@ -210,7 +216,7 @@ class ByteTable:
 
     def require(self, columns: Iterable[str]) -> None:
         """Raise naming the first required column that is absent (as
-        :meth:`exportscreen._io.Table.require`)."""
+        :meth:`exportscreen.io.read.Table.require`)."""
         for column in columns:
             if column not in self._position:
                 raise InputError(
@@ -228,7 +234,7 @@ class ByteTable:
 
     def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """``(codes, distinct values)`` of column *name*, the values in order of first
-        appearance (as :meth:`exportscreen._io.Table.factorize`)."""
+        appearance (as :meth:`exportscreen.io.read.Table.factorize`)."""
         codes, uniques = _factorize_bytes([self.cells(name)], sort=False)
         return codes[0], uniques
 

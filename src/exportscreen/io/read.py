@@ -18,13 +18,19 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, overload
 
-from .errors import InputError
+from ..errors import InputError
+from .cells import (
+    ByteTable,
+    ColumnTable,
+    byte_table,
+    factorize_texts,
+    is_blank_line,
+    simple_lines,
+)
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-
-    from ._cells import ByteTable, ColumnTable
 
 __all__ = [
     "Table",
@@ -96,8 +102,7 @@ class Table:
 
     def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """``(codes, distinct values)`` of column *name* (values in order of first
-        appearance; see :func:`exportscreen._cells.factorize_texts`)."""
-        from ._cells import factorize_texts
+        appearance; see :func:`exportscreen.io.cells.factorize_texts`)."""
 
         return factorize_texts(self.texts(name))
 
@@ -219,7 +224,7 @@ def read_columns(
     source: str | Path | pd.DataFrame, *, required: Sequence[str] = ()
 ) -> Table | ByteTable:
     """:func:`read_table` for readers that take a column at a time (the ownership
-    graph): a simple CSV file (see :func:`exportscreen._cells.byte_table`) is read from
+    graph): a simple CSV file (see :func:`exportscreen.io.cells.byte_table`) is read from
     its bytes, without a DataFrame of Python strings; any other source as
     :func:`read_table` reads it. Same cells, row numbers and errors either way."""
     if isinstance(source, str | Path):
@@ -268,7 +273,7 @@ def _read_csv(
     path: Path, label: str, keep_blank: bool, *, columns: bool = False
 ) -> Table | ByteTable:
     """A CSV/TSV file as a :class:`Table`, or with *columns* as a
-    :class:`~exportscreen._cells.ByteTable` when it is simple enough (the bytes and
+    :class:`~exportscreen.io.cells.ByteTable` when it is simple enough (the bytes and
     header are read once either way)."""
     import csv
     import warnings
@@ -278,7 +283,6 @@ def _read_csv(
 
     data, delimiter, header, names = _csv_header(path, label)
     if columns:
-        from ._cells import byte_table
 
         fast = byte_table(data, label, delimiter, names, header)
         if fast is not None:
@@ -350,12 +354,11 @@ def _table_of_rows(
 
 def _blank_records_fast(data: bytes, delimiter: str, width: int) -> np.ndarray | None:
     """Which records after the header are blank lines, when the file is simple enough to
-    vouch for every record's width by counting (see :func:`exportscreen._cells.simple_lines`:
+    vouch for every record's width by counting (see :func:`exportscreen.io.cells.simple_lines`:
     no double quote, so no quoted delimiter or line break; LF or CRLF line ends; the
     delimiters of the whole file ``width - 1`` per line that is not blank). A row with a
     cell too many makes pandas fail afterwards, so equal totals mean no short row either.
     ``None`` when it cannot tell; the exact pass then decides."""
-    from ._cells import simple_lines
 
     lines = simple_lines(data, delimiter, width)
     if lines is None:
@@ -376,12 +379,6 @@ def _quote_left_open(path: Path) -> bool:
         except csv.Error as exc:
             return "unexpected end of data" in str(exc)
     return False
-
-
-def is_blank_line(text: str) -> bool:
-    """Whether a line of a CSV file is blank: empty, or only spaces, form feeds, other
-    white space and the DOS end-of-file mark (0x1A)."""
-    return not text.strip().strip("\x1a").strip()
 
 
 def _record_width(record: list[str]) -> int:

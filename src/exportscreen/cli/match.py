@@ -1,19 +1,4 @@
-"""The work behind ``exportscreen match`` (argument parsing lives in commands/match.py).
-
-One name::
-
-    exportscreen match "Huawei Technologies" --country CN --format json
-
-prints ``{"query", "list": {provenance}, "thresholds", "matches": [...]}`` with the
-matches best first. A batch::
-
-    exportscreen match --input names.csv --name-column name --format csv > out.csv
-
-screens every row (in several processes) and prints the rows with ``match_status``,
-``match_score``, ``matched_entry_id``, ``matched_name``, ``matched_alias``,
-``matched_source`` and ``match_explanation`` added (``--format json`` gives one record
-per row with its matches).
-"""
+"""``exportscreen match``: screen one name, or a file of names, against a list."""
 
 from __future__ import annotations
 
@@ -22,7 +7,7 @@ import sys
 from typing import Any
 
 from ..errors import InputError
-from .matcher import (
+from ..names.matcher import (
     _ORGANIZATION_TYPES,
     _PERSON_TYPES,
     NameMatch,
@@ -30,7 +15,41 @@ from .matcher import (
     with_best_match_columns,
 )
 
-__all__ = ["run_match"]
+__all__ = ["register", "run_match"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "match",
+        help="fuzzy-match a name (or a file of names) against a screening list",
+        description="Fuzzy-match a name against a screening list and explain each match. "
+        "With --input, screen every row of a CSV/Excel file in one run.",
+    )
+    parser.add_argument("name", nargs="?", help="the name to screen (omit with --input)")
+    parser.add_argument("--country", help="ISO 3166 alpha-2 country of the party, if known")
+    parser.add_argument("--entity-type", help="individual/person or entity/organization, if known")
+    parser.add_argument(
+        "--list", dest="list_path", default="default", help="list file or 'default'"
+    )
+    parser.add_argument("--format", choices=("json", "table", "csv"), default="json")
+    parser.add_argument(
+        "--limit", type=int, default=None, help="matches per name (default 5; 1 with --input)"
+    )
+    parser.add_argument(
+        "--min-score", type=float, help="lowest score shown (default: the possible threshold)"
+    )
+    parser.add_argument("--input", help="CSV/TSV/Excel file of names to screen in one batch")
+    parser.add_argument(
+        "--name-column", default="name", help="name column of --input (default name)"
+    )
+    parser.add_argument("--country-column", help="country column of --input, if any")
+    parser.add_argument("--workers", type=int, help="processes for --input (default: all cores)")
+    parser.set_defaults(func=run_match)
+
+
+
+
+
 
 _TABLE_COLUMNS = ("score", "status", "entry_id", "name", "matched_alias", "source", "countries")
 
@@ -77,7 +96,7 @@ def _match_record(match: NameMatch) -> dict[str, Any]:
 
 
 def run_match(args: argparse.Namespace) -> int:
-    from .._io import dump_json
+    from ..io.read import dump_json
     from ..lists import load_list, print_list_notice
     from ..report.table import format_table
 
@@ -129,7 +148,7 @@ def _run_batch(
     provenance: dict[str, Any],
     thresholds: dict[str, float],
 ) -> int:
-    from .._io import blank_rows_notice, dump_json, has_undecodable, read_table
+    from ..io.read import blank_rows_notice, dump_json, has_undecodable, read_table
     from ..report.table import format_table
 
     required = [args.name_column] + ([args.country_column] if args.country_column else [])

@@ -1,4 +1,10 @@
-"""Implementation of ``exportscreen affiliates`` (the parser lives in commands/affiliates.py)."""
+"""``exportscreen affiliates``: apply a 50 % ownership rule to an ownership graph.
+
+Reads the ownership CSV (and optionally an entities CSV) and the listed parties CSV
+described in DESIGN.md, applies a rule preset (``us-bis-affiliates`` by default) at an
+as-of date, and prints every non-listed entity whose status is not clear, with its
+evidence: contributions, roots, one shortest path and aggregate bounds.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,54 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .._io import iso_date
 from ..errors import InputError
-from .engine import CSV_COLUMNS, AffiliatesResult, apply_affiliates_rule, load_listed_csv
-from .graph import OwnershipGraph
-from .rules import RulePreset, SuspensionWindow, get_rule, load_rule_file
+from ..io.read import iso_date
+from ..ownership.engine import CSV_COLUMNS, AffiliatesResult, apply_affiliates_rule, load_listed_csv
+from ..ownership.graph import OwnershipGraph
+from ..ownership.rules import RulePreset, SuspensionWindow, get_rule, load_rule_file
 
-__all__ = ["parse_suspensions", "resolve_rule", "run_affiliates", "write_result"]
+__all__ = ["parse_suspensions", "register", "resolve_rule", "run_affiliates", "write_result"]
+
+RULE_IDS = ("us-bis-affiliates", "us-ofac", "eu", "eu-pre2024", "uk")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "affiliates",
+        help="find entities covered by a 50 %% ownership rule (BIS, OFAC, EU, UK)",
+        description="Apply a 50 % ownership rule to an ownership graph and list every "
+        "entity that is covered, undetermined, suspended or a red flag, with the evidence.",
+    )
+    parser.add_argument("--ownership", required=True, metavar="OWN.csv",
+                        help="ownership CSV: owner_id,owned_id[,percent|percent_min,percent_max,"
+                        "relation,joint_group,valid_from,valid_to,source]")
+    parser.add_argument("--listed", required=True, metavar="LISTED.csv",
+                        help="listed parties CSV: id,list[,name,programs,license_requirement,"
+                        "license_policy]")
+    parser.add_argument("--entities", metavar="ENT.csv",
+                        help="entities CSV: id[,name,country,aliases] (country decides the "
+                        "BIS foreign-entity scope)")
+    parser.add_argument("--rule", default="us-bis-affiliates", metavar="RULE",
+                        help=f"rule preset id ({', '.join(RULE_IDS)}) or a rule JSON file "
+                        "(default us-bis-affiliates)")
+    parser.add_argument("--as-of", dest="as_of", metavar="DATE",
+                        help="date the stakes and the rule are taken at (YYYY-MM-DD; "
+                        "default today)")
+    parser.add_argument("--suspended", action="append", default=None, metavar="FROM..TO",
+                        help="replace the preset's suspension windows (repeatable; "
+                        "'none' for no suspension; either end may be empty)")
+    parser.add_argument("--unknown-country", dest="unknown_country",
+                        choices=("in_scope", "out_of_scope"),
+                        help="how an entity with no country is treated by a foreign-only rule "
+                        "(preset default: in_scope, flagged)")
+    parser.add_argument("--format", choices=("json", "csv", "table"), default="json")
+    parser.add_argument("--out", metavar="PATH", help="write the result here instead of stdout")
+    parser.set_defaults(func=run_affiliates)
+
+
+
+
+
 
 TABLE_COLUMNS = ("id", "status", "aggregate_min", "aggregate_max", "roots", "path",
                  "license_policy")
@@ -60,7 +107,7 @@ def parse_suspensions(values: list[str]) -> tuple[SuspensionWindow, ...]:
 def write_result(result: AffiliatesResult, fmt: str, stream: TextIO) -> None:
     """Write *result* as ``json``, ``csv`` or ``table``."""
     if fmt == "json":
-        from .._io import dump_json
+        from ..io.read import dump_json
 
         dump_json(result.to_dict(), stream)
     elif fmt == "csv":

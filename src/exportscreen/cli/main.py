@@ -8,19 +8,19 @@ error. Results go to stdout (or ``--out``); progress and notices go to stderr.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 
-from ._version import __version__
-from .errors import InputError
+from .._version import __version__
+from ..errors import InputError
+from . import affiliates, lists, match, rare_earth, screen
 
 __all__ = ["build_parser", "main"]
 
-# subcommand modules under exportscreen.commands, in the order --help lists them
-COMMAND_MODULES = ("screen", "affiliates", "match", "rare_earth", "lists")
+# the subcommand modules, in the order --help lists them
+COMMANDS = (screen, affiliates, match, rare_earth, lists)
 
 EPILOG = """\
 examples:
@@ -45,8 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"exportscreen {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"exportscreen.commands.{name}")
+    for module in COMMANDS:
         module.register(subparsers)
     return parser
 
