@@ -48,6 +48,16 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def require(what: str, present: bool, env: str) -> None:
+    """Skip a test whose real part (a browser, pyarrow, Spark) is missing on a developer's
+    machine, and fail it where CI says the part must be there (``env`` set by .ci/run)."""
+    if present:
+        return
+    if os.environ.get(env):
+        pytest.fail(f"{what} is required here ({env} is set) but is missing")
+    pytest.skip(f"{what} is not installed")
+
+
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES

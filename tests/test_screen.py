@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 
 import exportscreen as xs
+from conftest import require
 from exportscreen.cli import main
 from exportscreen.errors import InputError
 from exportscreen.lists.models import ListEntry, ListProvenance, ScreeningList
@@ -264,8 +265,8 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "examples:" in capsys.readouterr().out
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
 def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
+    require("chromium", shutil.which("chromium") is not None, "EXPORTSCREEN_REQUIRE_CHROMIUM")
     report = tmp_path / "report.html"
     assert main(["screen", str(FIX / "suppliers.csv"), "--ownership", str(FIX / "ownership.csv"),
                  "--entities", str(FIX / "entities.csv"), "--out", str(report)]) == 0

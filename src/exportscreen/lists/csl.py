@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,28 +30,14 @@ from .clean import (
     repair_mojibake,
     split_multi,
 )
+from .csl_format import CSL_COLUMNS, CSL_SOURCES, csl_csv_text, source_code
 from .models import ListEntry, RejectedRecord
 
 __all__ = ["CSL_COLUMNS", "CSL_SOURCES", "RecordError", "csl_csv_text", "entry_from_csl",
            "parse_csl_csv", "parse_csl_json", "source_code"]
 
-CSL_COLUMNS: tuple[str, ...] = (
-    "_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
-    "federal_register_notice", "start_date", "end_date", "standard_order",
-    "license_requirement", "license_policy", "call_sign", "vessel_type", "gross_tonnage",
-    "gross_registered_tonnage", "vessel_flag", "vessel_owner", "remarks", "source_list_url",
-    "alt_names", "citizenships", "dates_of_birth", "nationalities", "places_of_birth",
-    "source_information_url", "ids",
-)
 REQUIRED_COLUMNS = ("source", "name")
 
-# abbreviation in the CSL source name -> our short code (trade.gov source codes, §3)
-CSL_SOURCES: dict[str, str] = {
-    "EL": "entity_list", "MEU": "meu", "SDN": "sdn", "DPL": "dpl", "UVL": "uvl", "ISN": "isn",
-    "DTC": "itar_debarred", "SSI": "ssi", "PLC": "plc", "CMIC": "cmic", "CAP": "capta",
-    "NS-MBS": "ns_mbs", "NS-MBS LIST": "ns_mbs", "FSE": "fse",
-}
-_ABBREV = re.compile(r"\(([A-Za-z][A-Za-z\- ]*?)\)")
 # lists whose names carry relation text; OFAC names are published with aliases apart
 _CLEANED_SOURCES = frozenset({"entity_list", "meu", "uvl", "dpl", "isn", "itar_debarred"})
 _TYPES = {"individual": "individual", "entity": "entity", "vessel": "vessel",
@@ -68,27 +53,7 @@ class RecordError(Exception):
         self.reason = reason
 
 
-def source_code(source_name: str) -> str:
-    """Short code for a CSL source name: ``"Entity List (EL) - Bureau ..."`` -> ``entity_list``.
 
-    Also accepts the codes themselves (``"EL"``, ``"sdn"``). A list that is not known gets
-    a code made from its name (lower case, ``_`` between words).
-
-    >>> source_code("Capta List (CAP) - Treasury Department")
-    'capta'
-    """
-    text = source_name.strip()
-    upper = text.upper()
-    if upper in CSL_SOURCES:
-        return CSL_SOURCES[upper]
-    if text in CSL_SOURCES.values():
-        return text
-    for abbrev in _ABBREV.findall(text):
-        code = CSL_SOURCES.get(abbrev.upper().strip())
-        if code:
-            return code
-    slug = re.sub(r"[^a-z0-9]+", "_", text.split(" - ")[0].lower()).strip("_")
-    return slug or "unknown"
 
 
 def _date(text: str, column: str) -> _dt.date | None:
@@ -443,49 +408,5 @@ def parse_csl_json(
     return _collect(records(), label, strict, row_word="record")
 
 
-_SOURCE_NAMES = {
-    "entity_list": "Entity List (EL) - Bureau of Industry and Security",
-    "meu": "Military End User (MEU) List - Bureau of Industry and Security",
-    "dpl": "Denied Persons List (DPL) - Bureau of Industry and Security",
-    "uvl": "Unverified List (UVL) - Bureau of Industry and Security",
-    "isn": "Nonproliferation Sanctions (ISN) - State Department",
-    "itar_debarred": "ITAR Debarred (DTC) - State Department",
-    "sdn": "Specially Designated Nationals (SDN) - Treasury Department",
-    "ssi": "Sectoral Sanctions Identifications List (SSI) - Treasury Department",
-    "plc": "Palestinian Legislative Council List (PLC) - Treasury Department",
-    "cmic": "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - "
-    "Treasury Department",
-    "capta": "Capta List (CAP) - Treasury Department",
-    "ns_mbs": "Non-SDN Menu-Based Sanctions List (NS-MBS List) - Treasury Department",
-    "fse": "Foreign Sanctions Evaders (FSE) - Treasury Department",
-}
 
 
-def csl_csv_text(entries: Iterable[ListEntry]) -> str:
-    """Write entries as a trade.gov CSL CSV (29 columns, ``"; "``-joined multi-values).
-
-    The name is written as published (``published_name`` when set); countries go to
-    ``nationalities``; fields the CSL has no column for (relations, notes) are not
-    written. Reading the text back with :func:`parse_csl_csv` gives the same ids,
-    sources, names and aliases.
-    """
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")  # CRLF so a bare \r in a cell is quoted
-    writer.writerow(CSL_COLUMNS)
-    for e in entries:
-        source = e.source_name if source_code(e.source_name or "") == e.source else (
-            _SOURCE_NAMES.get(e.source, e.source))
-        cells = {
-            "_id": e.id, "source": source,
-            "type": (e.entity_type or "").capitalize(),
-            "programs": "; ".join(e.programs), "name": e.published_name or e.name,
-            "addresses": "; ".join(e.addresses),
-            "federal_register_notice": e.federal_register_notice or "",
-            "start_date": e.start_date.isoformat() if e.start_date else "",
-            "license_requirement": e.license_requirement or "",
-            "license_policy": e.license_policy or "", "remarks": e.remarks or "",
-            "alt_names": "; ".join(e.aliases), "nationalities": "; ".join(e.countries),
-            "ids": "; ".join(e.identifiers),
-        }
-        writer.writerow([cells.get(c, "") for c in CSL_COLUMNS])
-    return out.getvalue()

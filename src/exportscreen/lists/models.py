@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .csl_format import csl_csv_text
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -317,12 +319,10 @@ class ScreeningList(BaseModel):
         )
 
     def to_csl_csv(self) -> str:
-        """The entries as trade.gov CSL CSV text (:func:`exportscreen.lists.csl.csl_csv_text`).
+        """The entries as trade.gov CSL CSV text (:func:`.csl_format.csl_csv_text`).
 
         Example: ``Path("mine.csv").write_text(lst.filter(["entity_list"]).to_csl_csv())``.
         """
-        from .csl import csl_csv_text
-
         return csl_csv_text(self.entries)
 
     def to_frame(self) -> pd.DataFrame:
