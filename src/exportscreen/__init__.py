@@ -63,9 +63,9 @@ _LAZY: dict[str, str] = {
     "Alert": "exportscreen.screening",
     "AffiliateLink": "exportscreen.screening",
     "detect_columns": "exportscreen.screening",
-    "Decision": "exportscreen.decisions",
-    "DecisionBook": "exportscreen.decisions",
-    "load_decisions": "exportscreen.decisions",
+    "Decision": "exportscreen.screening.decisions",
+    "DecisionBook": "exportscreen.screening.decisions",
+    "load_decisions": "exportscreen.screening.decisions",
 }
 
 __all__ = ["ExportScreenError", "InputError", "__version__", *sorted(_LAZY)]
@@ -75,7 +75,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
 
 
 if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
-    from .decisions import Decision, DecisionBook, load_decisions
+    from .screening.decisions import Decision, DecisionBook, load_decisions
     from .lists import (
         ListDiff,
         ListEntry,

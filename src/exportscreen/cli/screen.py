@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
-__all__ = ["register", "run"]
+from ..errors import InputError
+from ..io.read import dump_json
+from ..lists import describe_list
+from ..ownership.rules import load_rule_file
+from ..report import write_report
+from ..report.csv import frame_to_csv, write_decisions_template
+from ..report.json import run_to_dict
+from ..report.summary import format_summary
+from ..screening import STATUSES, screen
+from ..screening.matching import _resolve_list
+
+__all__ = ["register", "run_screen_command"]
 
 DESCRIPTION = """\
 Screen every row of a supplier/customer file (CSV or .xlsx) against a restricted-party
@@ -96,10 +111,91 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--progress", choices=("auto", "always", "never"), default="auto",
         help="progress bar on stderr (auto: only when stderr is a terminal)",
     )
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run_screen_command)
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..screening import run_screen_command
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
-    return run_screen_command(args)
+def _check_output(flag: str, target: str, inputs: Sequence[str]) -> None:
+    path = Path(target)
+    if path.is_dir():
+        raise InputError(f"{flag} is a folder; give a file name", file=target)
+    if not path.parent.is_dir():
+        raise InputError(f"the folder of {flag} does not exist", file=target)
+    for given in inputs:
+        if Path(given).exists() and path.resolve() == Path(given).resolve():
+            raise InputError(f"{flag} would overwrite an input file", file=target)
+
+def _write(target: str, write: Callable[[], None]) -> None:
+    try:
+        write()
+    except OSError as exc:
+        raise InputError(f"cannot write the file: {exc.strerror or exc}", file=target) from None
+
+def run_screen_command(args: argparse.Namespace) -> int:
+    """``exportscreen screen``: run, write ``--out`` (by extension) or print a summary."""
+
+    out = getattr(args, "out", None)
+    if out:
+        suffix = Path(out).suffix.lower()
+        if suffix not in (".csv", ".json", ".html", ".htm"):
+            raise InputError("--out must end in .csv, .json or .html", file=str(out))
+    progress = {"always": True, "never": False}.get(getattr(args, "progress", "auto"),
+                                                    _stderr_is_tty())
+    if args.entities and not args.ownership:
+        raise InputError("--entities needs --ownership", column="--entities")
+    inputs = [args.suppliers, args.ownership, args.entities, args.decisions, args.since]
+    template_path = getattr(args, "decisions_template", None)
+    for flag, target in (("--out", out), ("--decisions-template", template_path)):
+        if target:
+            _check_output(flag, target, [p for p in inputs if p])
+    if out and template_path and Path(out).resolve() == Path(template_path).resolve():
+        raise InputError("--decisions-template and --out name the same file", file=out)
+    lst = _resolve_list(args.list_path)
+    try:
+
+        print(f"exportscreen: {describe_list(lst)}", file=sys.stderr)
+    except ImportError:
+        prov = lst.provenance
+        print(f"exportscreen: screening against {prov.source} ({prov.entries} entries, "
+              f"snapshot {prov.snapshot_date or 'undated'})", file=sys.stderr)
+    rule: Any = args.rule
+    if rule and Path(rule).suffix.lower() == ".json" and Path(rule).is_file():
+
+        rule = load_rule_file(rule)
+    run = screen(
+        args.suppliers, list=lst, ownership=args.ownership, entities=args.entities,
+        rule=rule, as_of=args.as_of, name_column=args.name_column,
+        country_column=args.country_column, id_column=args.id_column,
+        decisions=args.decisions, previous=args.since, hit_threshold=args.hit_threshold,
+        possible_threshold=args.possible_threshold, progress=progress,
+    )
+    for notice in run.notices:
+        print(f"exportscreen: notice: {notice}", file=sys.stderr)
+    template = getattr(args, "decisions_template", None)
+    if template:
+
+        _write(template, lambda: write_decisions_template(run, template))
+    if out:
+        _write(out, lambda: write_report(run, out))
+        counts = run.summary
+        print(
+            f"exportscreen: wrote {out}: {counts['rows']} rows, "
+            + ", ".join(f"{counts[s]} {s}" for s in STATUSES),
+            file=sys.stderr,
+        )
+    if not getattr(args, "quiet", False):
+        stdout_format = getattr(args, "format", "summary")
+        if stdout_format == "csv":
+
+            sys.stdout.write(frame_to_csv(run.frame))
+        elif stdout_format == "json":
+
+            dump_json(run_to_dict(run), sys.stdout)
+        else:
+            sys.stdout.write(format_summary(run))
+    return 0

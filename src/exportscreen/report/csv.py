@@ -72,7 +72,7 @@ def write_decisions_template(run: ScreeningRun, path: str | Path) -> None:
     """
     import pandas as pd
 
-    from ..decisions import DECISION_COLUMNS
+    from ..screening.decisions import DECISION_COLUMNS
 
     records = []
     for result in run.rows:

@@ -19,57 +19,13 @@ No timestamps: the same inputs give the same bytes.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ..io.read import dump_json
-
-if TYPE_CHECKING:
-    from ..screening import ScreeningRun
+from ..screening.model import FORMAT_VERSION, ScreeningRun, run_to_dict
 
 __all__ = ["FORMAT_VERSION", "run_to_dict", "write_json"]
 
-FORMAT_VERSION = 1
 
-
-def run_to_dict(run: ScreeningRun) -> dict[str, Any]:
-    """The report as plain JSON values."""
-    frame = run.frame
-    input_columns = [*run.input_columns]
-    inputs = frame[input_columns].to_dict("records") if input_columns else [{}] * len(run.rows)
-    rows: list[dict[str, Any]] = []
-    for result, values in zip(run.rows, inputs, strict=True):
-        columns = result.result_columns()
-        row: dict[str, Any] = {
-            "row": result.row,
-            "row_key": result.row_key,
-            "supplier_hash": result.supplier_hash,
-            "name": result.name,
-            "input": values,
-            **{k: v for k, v in columns.items() if k not in ("row_key", "supplier_hash")},
-            "alerts": [a.to_dict() for a in result.alerts],
-        }
-        if result.top is not None and result.top.affiliate is not None:
-            row["affiliate"] = result.top.to_dict()["affiliate"]
-        if result.reopened:
-            row["reopened"] = [
-                {"entry_id": a.entry_id, "decision": d.describe(), "why": why}
-                for a, d, why in result.reopened
-            ]
-        if run.changes is not None:
-            row["change"] = result.change
-        rows.append(row)
-    return {
-        "report": "exportscreen-screen",
-        "format_version": FORMAT_VERSION,
-        "provenance": run.provenance,
-        "summary": run.summary,
-        "notices": [*run.notices],
-        "ownership": run.ownership,
-        "decisions": run.decisions,
-        "changes": None if run.changes is None else [c.to_dict() for c in run.changes],
-        "rows": rows,
-        "list_entries": dict(sorted(run.list_entry_hashes.items())),
-    }
 
 
 def write_json(run: ScreeningRun, path: str | Path) -> None:

@@ -1,0 +1,123 @@
+"""The name stage: the list and its matcher, thresholds, and the name alerts."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .. import names
+from ..errors import InputError
+from ..lists import load_list
+from ..lists.models import ListEntry, ScreeningList
+from ..names import HIT_THRESHOLD, POSSIBLE_THRESHOLD, NameMatcher, analyze_name
+from ..names.matcher import identifies_someone
+from .model import Alert, _num
+
+
+def _resolve_list(source: Any) -> ScreeningList:
+
+    if isinstance(source, ScreeningList):
+        return source
+
+    return load_list(source if source is not None else "default")
+
+def _thresholds(matcher: Any, hit: float | None, possible: float | None) -> tuple[float, float]:
+
+    hit_value = getattr(matcher, "hit_threshold", None)
+    possible_value = getattr(matcher, "possible_threshold", None)
+    return (
+        float(hit if hit is not None else hit_value if hit_value is not None
+              else names.HIT_THRESHOLD),
+        float(possible if possible is not None else possible_value if possible_value is not None
+              else names.POSSIBLE_THRESHOLD),
+    )
+
+def _check_thresholds(hit: float | None, possible: float | None) -> None:
+
+    hit_value = HIT_THRESHOLD if hit is None else hit
+    possible_value = POSSIBLE_THRESHOLD if possible is None else possible
+    if not 0 <= possible_value <= hit_value <= 100:  # also false for NaN
+        raise InputError(
+            f"the score thresholds must satisfy 0 <= possible ({possible_value:g}) <= hit "
+            f"({hit_value:g}) <= 100", column="--hit-threshold/--possible-threshold",
+        )
+
+def _unscreenable_name(name: str) -> str | None:
+    """Why a name gives the matcher nothing to compare (so "clear" would say nothing)."""
+    text = " ".join(name.split())
+    if not any(ch.isalnum() for ch in text):
+        return "it has no letters or digits"
+    if len(text.split()) <= 4:  # a long name always has a word beyond its legal form
+
+        analysis = analyze_name(text)
+        if not analysis.tokens:
+            return "it has no letters or digits the matcher can compare"
+        if all(c == "legal" for c in analysis.classes):
+            return "it is only a legal form"
+    return None
+
+def _only_exact(name: str) -> bool:
+    """True when the matcher compares *name* only with list names written the same (it
+    holds only initials, numbers, legal forms and stop words: "AT&T", "7-28")."""
+
+    analysis = analyze_name(name)
+    return bool(analysis.tokens) and not identifies_someone(analysis)
+
+def _make_matcher(lst: ScreeningList, hit: float | None, possible: float | None) -> Any:
+
+    return NameMatcher(
+        lst,
+        hit_threshold=HIT_THRESHOLD if hit is None else hit,
+        possible_threshold=POSSIBLE_THRESHOLD if possible is None else possible,
+    )
+
+def _match_unique(
+    matcher: Any,
+    queries: Sequence[tuple[str, str | None]],
+    *,
+    limit: int,
+    progress: bool,
+    desc: str,
+) -> dict[tuple[str, str | None], list[Any]]:
+    """Match each distinct (name, country) once; chunked so a progress bar can advance."""
+    unique = sorted(set(queries), key=lambda q: (q[0], q[1] or ""))
+    results: dict[tuple[str, str | None], list[Any]] = {}
+    chunk = 50000
+    starts = range(0, len(unique), chunk)
+    bar = None
+    if progress and unique:
+        from tqdm import tqdm  # type: ignore[import-untyped]
+
+        bar = tqdm(total=len(unique), desc=desc, unit="name", file=sys.stderr, leave=False)
+    try:
+        for start in starts:
+            part = unique[start:start + chunk]
+            names = [q[0] for q in part]
+            countries = [q[1] for q in part]
+            found = matcher.match_many(names, countries, limit=limit)
+            for query, matches in zip(part, found, strict=True):
+                results[query] = list(matches)
+            if bar is not None:
+                bar.update(len(part))
+    finally:
+        if bar is not None:
+            bar.close()
+    return results
+
+def _name_alert(match: Any, entry: ListEntry) -> Alert:
+    score = float(match.score)
+    alias = str(getattr(match, "matched_alias", "") or entry.name)
+    explanation = str(getattr(match, "explanation", "") or "")
+    word = "matches" if match.status == "hit" else "resembles"
+    reason = (
+        f"name {word} {entry.source_name or entry.source} entry {entry.id} {entry.name!r}"
+        f"{' via alias ' + repr(alias) if alias != entry.name else ''} (score {_num(score)})"
+        f"{': ' + explanation if explanation else ''}"
+    )
+    return Alert(
+        kind="name", status=str(match.status), score=score, entry_id=entry.id,
+        entry_name=entry.name, matched_alias=alias, source=entry.source,
+        source_name=entry.source_name, license_requirement=entry.license_requirement or "",
+        license_policy=entry.license_policy or "", reason=reason, alert_hash=entry.content_hash,
+    )

@@ -1,0 +1,514 @@
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._version import __version__
+from ..errors import InputError
+from ..io.read import SURROGATES as _SURROGATES
+from ..io.read import blank_rows_notice, iso_date, read_table
+from ..lists.models import ScreeningList
+from ..ownership import apply_affiliates_rule
+from ..ownership.rules import get_rule
+from .affiliates import (
+    _affiliate_alert,
+    _entity_list,
+    _entity_queries,
+    _EntityLookup,
+    _finding_map,
+    _listed_parties,
+    _listed_party,
+    _load_graph,
+    _Ownership,
+    _seed_preference,
+)
+from .columns import _country_code, detect_columns
+from .decisions import Decision, DecisionBook, load_decisions, row_key, supplier_hash
+from .matching import (
+    _check_thresholds,
+    _make_matcher,
+    _match_unique,
+    _name_alert,
+    _only_exact,
+    _resolve_list,
+    _thresholds,
+    _unscreenable_name,
+)
+from .model import (
+    EXTRA_COLUMNS,
+    FINDING_TO_STATUS,
+    RESULT_COLUMNS,
+    Alert,
+    Change,
+    RowResult,
+    ScreeningRun,
+    _file_sha256,
+    _num,
+    _sha256_json,
+)
+from .since import _diff, _load_previous
+
+
+def _decision_for(book: DecisionBook, key: str, alert: Alert) -> Decision | None:
+    """The row's decision on this alert: one taken on exactly this alert content (its
+    ``entry_hash``) first, since one CSL id can sit on several lists, each record its own
+    alert; else the latest on the entry id (which then re-opens)."""
+    latest = book.for_alert(key, alert.entry_id)
+    if latest is None or latest.entry_hash == alert.alert_hash:
+        return latest
+    same = [d for d in book.decisions if d.row_key == key and d.entry_id == alert.entry_id
+            and d.entry_hash == alert.alert_hash]
+    if not same:
+        return latest
+    return sorted(same, key=lambda d: d.date or _dt.date.min)[-1]  # stable: latest line wins
+
+def _decide(
+    key: str, s_hash: str, alerts: list[Alert], book: DecisionBook, used: set[tuple[str, str]],
+) -> tuple[list[Alert], list[tuple[Alert, Decision]], list[tuple[Alert, Decision, str]],
+           dict[str, Decision]]:
+    """Split alerts into open ones, suppressed false positives and re-opened decisions."""
+    remaining: list[Alert] = []
+    suppressed: list[tuple[Alert, Decision]] = []
+    reopened: list[tuple[Alert, Decision, str]] = []
+    confirmed: dict[str, Decision] = {}
+    for alert in alerts:
+        decision = _decision_for(book, key, alert) if len(book) else None
+        if decision is not None and decision.entry_hash != alert.alert_hash and any(
+            other is not alert and other.entry_id == alert.entry_id
+            and other.alert_hash == decision.entry_hash for other in alerts
+        ):
+            # the decision is about another alert of this row with the same entry id (one
+            # CSL id on several lists, or the id's name match beside its affiliate alert)
+            decision = None
+        if decision is None:
+            remaining.append(alert)
+            continue
+        used.add((key, alert.entry_id))
+        why: list[str] = []
+        if decision.supplier_hash != s_hash:
+            why.append("the supplier row changed")
+        if decision.entry_hash != alert.alert_hash:
+            why.append("the ownership evidence changed" if alert.affiliate is not None
+                       else "the list entry changed")
+        if why:
+            reopened.append((alert, decision, " and ".join(why)))
+            remaining.append(alert)
+        elif decision.decision == "false_positive":
+            suppressed.append((alert, decision))
+        else:
+            confirmed[alert.alert_hash] = decision
+            remaining.append(alert)
+    return remaining, suppressed, reopened, confirmed
+
+def screen(
+    suppliers: str | Path | pd.DataFrame,
+    *,
+    list: Any = "default",
+    ownership: Any = None,
+    entities: Any = None,
+    rule: Any = "us-bis-affiliates",
+    as_of: _dt.date | str | None = None,
+    name_column: str | None = None,
+    country_column: str | None = None,
+    id_column: str | None = None,
+    decisions: str | Path | pd.DataFrame | DecisionBook | None = None,
+    previous: str | Path | Mapping[str, Any] | None = None,
+    hit_threshold: float | None = None,
+    possible_threshold: float | None = None,
+    progress: bool = False,
+) -> ScreeningRun:
+    """Screen a supplier table and keep all the evidence (:class:`ScreeningRun`).
+
+    :func:`screen_suppliers` returns ``screen(...).frame``; the CLI writes the run's
+    CSV / JSON / HTML reports. ``previous`` is an earlier run's JSON (path or dict):
+    the run then reports, per row, what changed and why (``changes``, ``change`` column).
+    """
+
+    # blank lines stay rows (of empty cells, reported as errors): every row comes out
+    table = read_table(suppliers, keep_blank=True)
+    frame = table.frame
+    input_columns = tuple(str(c) for c in frame.columns)
+    for column in (*RESULT_COLUMNS, *EXTRA_COLUMNS, "change"):
+        if column in input_columns:
+            raise table.error(
+                "the input already has this column, which screening adds; rename it "
+                "(is this a results file being screened again?)",
+                None, column,
+            )
+    cols = detect_columns(
+        input_columns, name_column=name_column, country_column=country_column,
+        id_column=id_column, label=table.label, from_file=table.from_file,
+        header_row=table.header_row,
+    )
+    if isinstance(as_of, str):
+        try:
+            as_of = iso_date(as_of)
+        except ValueError:
+            raise InputError(f"not a date in the form YYYY-MM-DD: {as_of!r}",
+                             column="as_of") from None
+    _check_thresholds(hit_threshold, possible_threshold)
+    if ownership is None and isinstance(rule, str):
+
+        get_rule(rule)  # an unknown rule is an error even when no ownership graph uses it
+    book = load_decisions(decisions)
+    previous_data = _load_previous(previous)
+
+    lst = _resolve_list(list)
+    matcher = _make_matcher(lst, hit_threshold, possible_threshold)
+    hit_t, possible_t = _thresholds(matcher, hit_threshold, possible_threshold)
+    # keyed by (source, id): one CSL _id can sit on several lists (SDN, SSI, CAPTA ...),
+    # and each record carries its own list and licence terms
+    entries = {e.key: e for e in lst.entries}
+    notices: list[str] = []
+    if table.blank_rows:  # only blank lines after the last row are left out
+        notices.append(f"{blank_rows_notice(table)}: they follow the last row")
+
+    # ---- the rows: what can be screened, and what cannot (never dropped)
+    n = len(frame)
+    names = frame[cols["name"]].tolist() if n else []
+    countries = frame[cols["country"]].tolist() if cols["country"] and n else [""] * n
+    ids = frame[cols["id"]].tolist() if cols["id"] and n else [""] * n
+    bad_columns: list[list[str]] = [[] for _ in range(n)]
+    for column in input_columns:
+        flags: Any = frame[column].str.contains(_SURROGATES) if n else []
+        for position in [i for i, flag in enumerate(flags) if flag]:
+            bad_columns[position].append(column)
+    errors: dict[int, str] = {}
+    queries: list[tuple[str, str | None]] = []
+    query_of: list[tuple[str, str | None] | None] = []
+    country_notes: dict[int, str] = {}
+    for position in range(n):
+        name = names[position]
+        if bad_columns[position]:
+            listed_cols = ", ".join(repr(c) for c in bad_columns[position])
+            plural = "s" if len(bad_columns[position]) > 1 else ""
+            errors[position] = (
+                f"cannot screen: column{plural} {listed_cols} ha{'ve' if plural else 's'} bytes "
+                "that are not valid UTF-8 "
+                "(shown as U+FFFD in the output); fix the file's encoding"
+            )
+        elif not name.strip():
+            errors[position] = (
+                "cannot screen: the row is blank" if not any(
+                    str(v).strip() for v in frame.iloc[position].tolist())
+                else f"cannot screen: the name (column {cols['name']!r}) is empty")
+        if position in errors:
+            query_of.append(None)
+            continue
+        raw_country = countries[position].strip()
+        code = _country_code(raw_country)
+        if raw_country and code is None:
+            country_notes[position] = (
+                f"country {raw_country!r} is neither an ISO 3166 alpha-2 code nor a known "
+                "country name, so it was not used to corroborate the match"
+            )
+        query = (" ".join(name.split()), code)
+        queries.append(query)
+        query_of.append(query)
+    if country_notes:
+        notices.append(f"{len(country_notes)} row(s) have a country that is neither an ISO "
+                       "3166 alpha-2 code nor a known country name; those rows were screened "
+                       "on the name alone")
+
+    # ---- ownership: listed roots by name, the rule, flagged entities
+    own: _Ownership | None = None
+    entity_queries: list[tuple[str, str, str | None]] = []
+    if ownership is not None:
+        graph, graph_info = _load_graph(ownership, entities)
+        lookup = _EntityLookup(graph)
+        entity_queries = _entity_queries(
+            graph, lookup, (ids[p].strip() for p in range(n) if query_of[p] is not None)
+        )
+    all_queries = queries + [(q[1], q[2]) for q in entity_queries]
+    matches = _match_unique(matcher, all_queries, limit=5, progress=progress, desc="screening")
+    rule_id = str(getattr(rule, "id", rule))
+    if ownership is not None:
+
+        listed, possible_roots, all_hits = _listed_parties(
+            entity_queries, matches, entries, _seed_preference(rule)
+        )
+        parties = [_listed_party(eid, entry) for eid in sorted(all_hits)
+                   for entry in all_hits[eid]]
+        result = apply_affiliates_rule(graph, parties, rule=rule, as_of=as_of)
+        own = _Ownership(
+            graph=graph, entities=lookup, result=result, listed=listed,
+            possible_roots=possible_roots, flagged=_finding_map(result), provenance=graph_info,
+        )
+        notices.extend(str(x) for x in (getattr(result, "notices", ()) or ()))
+        if possible_roots:
+            notices.append(
+                f"{len(possible_roots)} ownership-graph entit(y/ies) only resemble a list entry "
+                "(possible match) and were not treated as listed; see ownership.possible_roots"
+            )
+        rule_id = str(getattr(getattr(result, "rule", None), "id", None)
+                      or getattr(result, "rule_id", None) or rule_id)
+        flagged_ids = set(own.flagged) | set(listed)
+        if flagged_ids:
+            own.entity_matcher = _make_matcher(
+                _entity_list(own, flagged_ids), hit_threshold, possible_threshold
+            )
+
+    # ---- link suppliers to graph entities: by id, else by name
+    links: dict[int, tuple[str, str, float]] = {}
+    name_resemblance: dict[int, list[Any]] = {}
+    if own is not None:
+        entity_ids = own.entities
+        by_name: list[int] = []
+        for position in range(n):
+            if query_of[position] is None:
+                continue
+            sid = ids[position].strip()
+            if sid and sid in entity_ids:
+                links[position] = (sid, "id", 100.0)
+            else:
+                by_name.append(position)
+        if own.entity_matcher is not None and by_name:
+            entity_matches = _match_unique(
+                own.entity_matcher, [q for p in by_name if (q := query_of[p]) is not None],
+                limit=3, progress=progress, desc="affiliates",
+            )
+            for position in by_name:
+                found = entity_matches.get(query_of[position] or ("", None), [])
+                hits = [m for m in found if m.status == "hit"]
+                if hits:
+                    best = min(hits, key=lambda m: (-float(m.score), str(m.entry_id)))
+                    links[position] = (str(best.entry_id), "name", float(best.score))
+                else:
+                    name_resemblance[position] = [m for m in found if m.status == "possible"]
+
+    # ---- alerts, decisions, status per row
+    used: set[tuple[str, str]] = set()
+    results: list[RowResult] = []
+    for position in range(n):
+        name, country, sid = names[position], countries[position], ids[position]
+        fields = {"name": name}
+        if cols["country"]:
+            fields["country"] = country
+        if cols["id"]:
+            fields["id"] = sid
+        s_hash = supplier_hash(fields)  # of the raw bytes, undecodable ones included
+        if bad_columns[position]:
+            name, country, sid = (_SURROGATES.sub("\ufffd", t) for t in (name, country, sid))
+        key = row_key(name, country, sid)
+        row_number = table.row_number(position)
+        if position in errors:
+            results.append(RowResult(
+                position=position, row=row_number, row_key=key, supplier_hash=s_hash,
+                name=name, country=country, supplier_id=sid, status="error",
+                reason=errors[position],
+            ))
+            continue
+        alerts: list[Alert] = []
+        for match in matches.get(query_of[position] or ("", None), ()):
+            entry = entries.get((str(match.source), str(match.entry_id)))
+            if entry is not None and match.status in ("hit", "possible"):
+                alerts.append(_name_alert(match, entry))
+        if own is not None:
+            link = links.get(position)
+            if link is not None:
+                alert = _affiliate_alert(own, link[0], link[1], link[2], rule_id)
+                if alert is not None:
+                    alerts.append(alert)
+            for match in name_resemblance.get(position, ()):
+                alert = _affiliate_alert(own, str(match.entry_id), "name", float(match.score),
+                                         rule_id)
+                if alert is not None:
+                    alerts.append(replace(
+                        alert, kind="affiliate_name", status="possible",
+                        reason="name only resembles: " + alert.reason,
+                    ))
+        alerts.sort(key=Alert.sort_key)
+        remaining, suppressed, reopened, confirmed = _decide(key, s_hash, alerts, book, used)
+        top = remaining[0] if remaining else None
+        decision = decision_note = ""
+        if top is not None:
+            status = top.status
+            reason = top.reason
+            if len(remaining) > 1:
+                reason += f" (+{len(remaining) - 1} more alert(s) in the JSON report)"
+            if top.alert_hash in confirmed:
+                decision = "confirmed"
+                decision_note = confirmed[top.alert_hash].describe()
+        elif suppressed:
+            status = "clear"
+            reason = "; ".join(
+                f"alert on entry {a.entry_id} {a.entry_name!r} closed: {d.describe()}"
+                for a, d in suppressed
+            )
+            decision = "false_positive"
+            decision_note = "; ".join(d.describe() for _, d in suppressed)
+        elif not alerts and (why := _unscreenable_name(name)) is not None:
+            status = "error"
+            reason = f"cannot screen: the name (column {cols['name']!r}) has nothing to " \
+                f"compare: {why}"
+        else:
+            status = "clear"
+            reason = (f"no list entry scored at or above {_num(possible_t)}"
+                      if not _only_exact(name) else
+                      "no list name is written the same (the name has only initials, numbers "
+                      "or a legal form, so only list names equal to it are looked for)")
+            if own is not None:
+                reason += "; not a flagged entity of the ownership graph"
+        if reopened:
+            decision_note = "; ".join(
+                f"re-opened: {d.describe()} no longer applies because {why}"
+                for _, d, why in reopened
+            ) + (f"; {decision_note}" if decision_note else "")
+        if position in country_notes:
+            reason += f" ({country_notes[position]})"
+        results.append(RowResult(
+            position=position, row=row_number, row_key=key, supplier_hash=s_hash, name=name,
+            country=country, supplier_id=sid, status=status, reason=reason,
+            alerts=tuple(alerts), top=top, decision=decision, decision_note=decision_note,
+            suppressed=tuple(suppressed), reopened=tuple(reopened),
+        ))
+
+    # ---- provenance
+    list_hashes = _entry_hashes(lst)
+    decisions_info: dict[str, Any] | None = None
+    if decisions is not None:
+        unused = [
+            {"row_key": d.row_key, "entry_id": d.entry_id, "decision": d.describe()}
+            for d in book.latest() if (d.row_key, d.entry_id) not in used
+        ]
+        decisions_info = {
+            **book.provenance(),
+            "applied_false_positive": sum(len(r.suppressed) for r in results),
+            "applied_confirmed": sum(1 for r in results if r.decision == "confirmed"),
+            "reopened": [
+                {"row": r.row, "row_key": r.row_key, "entry_id": a.entry_id,
+                 "decision": d.describe(), "why": why}
+                for r in results for a, d, why in r.reopened
+            ],
+            "unused": unused,
+        }
+        if decisions_info["reopened"]:
+            notices.append(f"{len(decisions_info['reopened'])} decision(s) re-opened because "
+                           "the supplier row, the list entry or the ownership evidence changed")
+        if unused:
+            notices.append(f"{len(unused)} decision(s) matched no current alert")
+        if book.undecided_rows:
+            notices.append(f"{len(book.undecided_rows)} line(s) of the decisions file have no "
+                           "decision and were not applied")
+    ownership_info: dict[str, Any] | None = None
+    if own is not None:
+        result = own.result
+        ownership_info = {
+            **own.provenance,
+            "rule": rule_id,
+            "as_of": _iso(getattr(result, "as_of", None) or as_of),
+            "rule_in_force": getattr(result, "rule_in_force", None),
+            "entities": len(own.entities),
+            "listed_roots": [
+                {"entity_id": eid, "entry_id": entry.id, "entry_name": entry.name,
+                 "source": entry.source, "matched_name": alias, "score": score}
+                for eid, (entry, score, alias) in sorted(own.listed.items())
+            ],
+            "possible_roots": own.possible_roots,
+            "findings": {s: sum(1 for f in own.flagged.values() if f.status == s)
+                         for s in FINDING_TO_STATUS},
+            "linked_rows": len(links),
+        }
+    provenance: dict[str, Any] = {
+        "library": {"name": "exportscreen", "version": __version__},
+        "input": {
+            "path": None if not table.from_file else table.label,
+            "sha256": _file_sha256(table.label) if table.from_file else None,
+            "rows": n, "columns": [*input_columns], "detected": dict(cols),
+        },
+        "list": lst.provenance.model_dump(mode="json"),
+        "thresholds": {"hit": hit_t, "possible": possible_t},
+        "rule": rule_id if own is not None else None,
+        "as_of": ownership_info["as_of"] if ownership_info else _iso(as_of),
+    }
+
+    changes: tuple[Change, ...] | None = None
+    if previous_data is not None:
+        changes, results = _diff(previous_data, results, list_hashes, ownership_info, provenance)
+        provenance["previous"] = {
+            "library": previous_data.get("provenance", {}).get("library"),
+            "list": previous_data.get("provenance", {}).get("list"),
+            "input": previous_data.get("provenance", {}).get("input"),
+        }
+
+    out = frame.copy()
+    if n:
+        for column in input_columns:
+            out[column] = out[column].str.replace(_SURROGATES, "\ufffd", regex=True)
+    columns = [r.result_columns() for r in results]
+    for column in (*RESULT_COLUMNS, *EXTRA_COLUMNS):
+        values = [c[column] for c in columns]
+        if column == "score":
+            out[column] = pd.Series(values, index=out.index, dtype="float64")
+        else:
+            out[column] = pd.Series(values, index=out.index, dtype="object")
+    if changes is not None:
+        out["change"] = pd.Series([r.change for r in results], index=out.index, dtype="object")
+    out.attrs["exportscreen"] = provenance
+    return ScreeningRun(
+        frame=out, rows=tuple(results), input_columns=input_columns, columns=dict(cols),
+        provenance=provenance, notices=tuple(notices), list_entry_hashes=list_hashes,
+        ownership=ownership_info, decisions=decisions_info, changes=changes,
+    )
+
+def _entry_hashes(lst: ScreeningList) -> dict[str, str]:
+    """Entry id -> content hash; an id on several lists (records) hashes all its records,
+    so a change to any of them shows in ``--since``."""
+    by_id: dict[str, list[str]] = {}
+    for entry in lst.entries:
+        by_id.setdefault(entry.id, []).append(entry.content_hash)
+    return {k: v[0] if len(v) == 1 else _sha256_json(sorted(v)) for k, v in by_id.items()}
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+def screen_suppliers(
+    frame: str | Path | pd.DataFrame,
+    list: Any = "default",
+    ownership: Any = None,
+    rule: Any = "us-bis-affiliates",
+    as_of: _dt.date | str | None = None,
+    name_column: str | None = None,
+    country_column: str | None = None,
+    id_column: str | None = None,
+    decisions: str | Path | pd.DataFrame | DecisionBook | None = None,
+    *,
+    entities: Any = None,
+    previous: str | Path | Mapping[str, Any] | None = None,
+    hit_threshold: float | None = None,
+    possible_threshold: float | None = None,
+) -> pd.DataFrame:
+    """Screen every row of a supplier table; one output row per input row, in input order.
+
+    *frame* is a DataFrame or a CSV/TSV/.xlsx path. *list* is a
+    :class:`~exportscreen.ScreeningList` or anything ``load_list`` takes (``"default"``).
+    *ownership* is an :class:`~exportscreen.OwnershipGraph`, an ownership CSV path (with
+    *entities*) or ``None``. Output columns: the input's, then ``screen_status`` (hit,
+    affiliate, possible, clear, error), ``score``, ``matched_name``, ``matched_list``,
+    ``matched_entry_id``, ``license_requirement``, ``reason``, ``license_policy``,
+    ``affiliate_path``, ``decision``, ``decision_note``, ``row_key``, ``supplier_hash``,
+    ``entry_hash`` (``change`` too with *previous*). The run's provenance is in
+    ``result.attrs["exportscreen"]``. Statuses and the affiliate logic: module docstring
+    and ``docs/screening.md``.
+
+    Example::
+
+        >>> import pandas as pd, exportscreen as xs                  # doctest: +SKIP
+        >>> out = xs.screen_suppliers(pd.DataFrame({"name": ["Sichuan University"]}))
+        >>> out.loc[0, "screen_status"], out.loc[0, "matched_list"]
+        ('hit', 'entity_list')
+    """
+    return screen(
+        frame, list=list, ownership=ownership, entities=entities, rule=rule, as_of=as_of,
+        name_column=name_column, country_column=country_column, id_column=id_column,
+        decisions=decisions, previous=previous, hit_threshold=hit_threshold,
+        possible_threshold=possible_threshold,
+    ).frame
