@@ -75,7 +75,6 @@ __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
 
 
 if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
-    from .screening.decisions import Decision, DecisionBook, load_decisions
     from .lists import (
         ListDiff,
         ListEntry,
@@ -124,3 +123,4 @@ if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
         screen,
         screen_suppliers,
     )
+    from .screening.decisions import Decision, DecisionBook, load_decisions

@@ -57,6 +57,8 @@ class Table:
     position + 2 (blank lines were taken out, or a sheet's header is not on row 1);
     ``blank_rows`` lists the blank rows that were taken out, so a caller can say so;
     ``header_row`` is the header's row (1 unless a sheet starts lower down).
+    ``frame`` holds Python ``str`` in object columns, whatever pandas' default string
+    storage (Arrow-backed ``str`` cannot hold the lone surrogates of undecodable bytes).
     """
 
     frame: pd.DataFrame
@@ -299,9 +301,11 @@ def _read_csv(
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
                 # header=0 with names, not skiprows=1: with CR-only line ends pandas
-                # mis-splits the first data row after a skipped line
+                # mis-splits the first data row after a skipped line; dtype=object, not
+                # str: pandas 3 with pyarrow stores str in Arrow, which refuses the lone
+                # surrogates of bytes that are not UTF-8 (and a Table is of Python strings)
                 path, header=0, names=list(range(width)), index_col=False,
-                dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False,
                 encoding="utf-8-sig", encoding_errors="surrogateescape", sep=delimiter,
                 quoting=csv.QUOTE_MINIMAL,
             )

@@ -43,8 +43,6 @@ def gleif_frame(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
 
     The ``RELATIONSHIP_PERIOD`` gives ``valid_from``/``valid_to``.
     """
-    import pandas as pd
-
     table = read_table(path, required=[f"{_G}StartNode.NodeID", f"{_G}EndNode.NodeID",
                                        f"{_G}RelationshipType"])
     f = table.frame
@@ -110,7 +108,7 @@ def gleif_frame(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
                        "as written (per cent)")
     notices.append(f"{table.label}: direct accounting consolidation was read as a stake of "
                    "the consolidation percentage (unknown when absent) plus control")
-    return pd.DataFrame(records, columns=OWN_COLUMNS), notices
+    return _frame(records, OWN_COLUMNS), notices
 
 
 _CONTROL_TYPES = {
@@ -118,6 +116,18 @@ _CONTROL_TYPES = {
     "control-via-company-rules-or-articles", "control-by-legal-framework",
     "rights-granted-by-contract", "conditional-rights-granted-by-contract",
 }
+
+
+def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """*records* as a frame of Python strings (``_row`` as int64), whatever pandas'
+    default string storage: Arrow-backed ``str`` (pandas 3 with pyarrow) refuses the lone
+    surrogates of bytes that are not UTF-8, which the graph's checks name by row."""
+    import pandas as pd
+
+    frame = pd.DataFrame(records, columns=columns, dtype=object)
+    if "_row" in columns:
+        frame["_row"] = frame["_row"].astype("int64")
+    return frame
 
 
 def _load_statements(path: Path) -> list[dict[str, Any]]:
@@ -160,8 +170,6 @@ def bods_frames(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]
     types -> ``control``; *indirect* interests are not used (the chain gives them);
     statements replaced by a later one are not used. Notices count what was skipped.
     """
-    import pandas as pd
-
     p = Path(path)
     label = str(path)
     statements = _load_statements(p)
@@ -248,10 +256,9 @@ def bods_frames(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]
                              "_lo_open": False, "_hi_open": False})
             else:
                 bump(f"{kind or 'untyped'} interest(s) not used")
-    frame = pd.DataFrame(rows, columns=[*OWN_COLUMNS, "_lo_open", "_hi_open"])
-    if rows:
-        frame["_lo_open"] = frame["_lo_open"].astype(bool)
-        frame["_hi_open"] = frame["_hi_open"].astype(bool)
-    ent = pd.DataFrame(list(entities.values()), columns=["id", "name", "country", "aliases"])
+    frame = _frame(rows, [*OWN_COLUMNS, "_lo_open", "_hi_open"])
+    frame["_lo_open"] = frame["_lo_open"].astype(bool)
+    frame["_hi_open"] = frame["_hi_open"].astype(bool)
+    ent = _frame(list(entities.values()), ["id", "name", "country", "aliases"])
     notices = [f"{label}: {count} {what}" for what, count in sorted(counts.items())]
     return frame, ent, notices

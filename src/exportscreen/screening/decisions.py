@@ -273,7 +273,9 @@ def _json_table(raw: bytes, label: str) -> Table:
         records.append(
             {k: "" if item.get(k) is None else str(item.get(k)) for k in DECISION_COLUMNS}
         )
-    frame = pd.DataFrame(records, columns=list(DECISION_COLUMNS))
+    # object, not str: Arrow-backed str (pandas 3 with pyarrow) refuses the lone
+    # surrogates a JSON \udcXX escape gives, which the checks below report
+    frame = pd.DataFrame(records, columns=list(DECISION_COLUMNS), dtype=object)
     # JSON has no spreadsheet rows: errors name the 1-based position of the decision
     return _JsonTable(frame, label, from_file=False)
 

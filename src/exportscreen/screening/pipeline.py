@@ -176,9 +176,11 @@ def screen(
     ids = frame[cols["id"]].tolist() if cols["id"] and n else [""] * n
     bad_columns: list[list[str]] = [[] for _ in range(n)]
     for column in input_columns:
-        flags: Any = frame[column].str.contains(_SURROGATES) if n else []
-        for position in [i for i, flag in enumerate(flags) if flag]:
-            bad_columns[position].append(column)
+        # searched in the Python strings, not with .str.contains: Arrow-backed strings
+        # (pandas 3 with pyarrow) cannot even take the pattern of lone surrogates
+        for position, text in enumerate(frame[column].tolist()):
+            if _SURROGATES.search(text):
+                bad_columns[position].append(column)
     errors: dict[int, str] = {}
     queries: list[tuple[str, str | None]] = []
     query_of: list[tuple[str, str | None] | None] = []
@@ -439,8 +441,10 @@ def screen(
 
     out = frame.copy()
     if n:
-        for column in input_columns:
-            out[column] = out[column].str.replace(_SURROGATES, "\ufffd", regex=True)
+        for column in input_columns:  # Python strings, as above; the column stays object
+            out[column] = pd.Series([_SURROGATES.sub("\ufffd", text)
+                                     for text in out[column].tolist()],
+                                    index=out.index, dtype="object")
     columns = [r.result_columns() for r in results]
     for column in (*RESULT_COLUMNS, *EXTRA_COLUMNS):
         values = [c[column] for c in columns]
