@@ -374,6 +374,7 @@ def xlsx_bytes(
     """
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.cell.cell import ERROR_CODES  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
     from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
@@ -402,7 +403,10 @@ def xlsx_bytes(
                     cell.font = bold
         sheet.append(row)
         for values_of_row in zip(*cells, strict=True):
-            sheet.append([text_cell(v) if isinstance(v, str) else v for v in values_of_row])
+            # a plain str is a text cell to openpyxl unless it starts with "=" (never, once
+            # defused) or is an error code: only those need a cell of their own
+            sheet.append([text_cell(v) if v.__class__ is str and v in ERROR_CODES else v
+                          for v in values_of_row])
         buffer = io.BytesIO()
         ExcelWriter(workbook, _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED,
                                             allowZip64=True)).save()
