@@ -44,7 +44,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._io import SURROGATES as _SURROGATES
 from ._io import blank_rows_notice, has_undecodable, iso_date, read_json_file, read_table
@@ -600,24 +600,33 @@ class _Ownership:
     path_cache: dict[str, tuple[PathStep, ...]] = field(default_factory=dict)
 
 
-def _load_graph(ownership: Any, entities: Any) -> tuple[Any, dict[str, Any]]:
+def _load_graph(
+    ownership: Any, entities: Any, percent_scale: str = "percent"
+) -> tuple[Any, dict[str, Any]]:
     from .ownership import OwnershipGraph
+    from .ownership.graph import check_percent_scale
 
+    scale = check_percent_scale(percent_scale)
     if isinstance(ownership, OwnershipGraph):
+        if scale != "percent":
+            raise InputError("percent_scale is for an ownership file or DataFrame; an "
+                             "OwnershipGraph is already read", column="percent_scale")
         return ownership, {"source": "OwnershipGraph object"}
     import pandas as pd
 
     if isinstance(ownership, pd.DataFrame):
-        graph = OwnershipGraph.from_frame(ownership, entities=entities)
+        graph = OwnershipGraph.from_frame(ownership, entities=entities, percent_scale=scale)
         return graph, {"source": "<DataFrame>"}
     info: dict[str, Any] = {"path": str(ownership), "sha256": None}
+    if scale != "percent":  # the same file read another way is other evidence
+        info["percent_scale"] = scale
     if Path(ownership).is_file():
         info["sha256"] = _file_sha256(ownership)
     if entities is not None and not isinstance(entities, pd.DataFrame):
         info["entities_path"] = str(entities)
         if Path(entities).is_file():
             info["entities_sha256"] = _file_sha256(entities)
-    graph = OwnershipGraph.from_csv(ownership, entities=entities)
+    graph = OwnershipGraph.from_csv(ownership, entities=entities, percent_scale=scale)
     return graph, info
 
 
@@ -964,12 +973,15 @@ def screen(
     hit_threshold: float | None = None,
     possible_threshold: float | None = None,
     progress: bool = False,
+    percent_scale: Literal["percent", "fraction"] = "percent",
 ) -> ScreeningRun:
     """Screen a supplier table and keep all the evidence (:class:`ScreeningRun`).
 
     :func:`screen_suppliers` returns ``screen(...).frame``; the CLI writes the run's
     CSV / JSON / HTML reports. ``previous`` is an earlier run's JSON (path or dict):
     the run then reports, per row, what changed and why (``changes``, ``change`` column).
+    ``percent_scale`` says how an ownership file or DataFrame writes stakes (``"percent"``
+    or ``"fraction"``, see :meth:`OwnershipGraph.from_csv`).
     """
     import pandas as pd
 
@@ -996,6 +1008,9 @@ def screen(
             raise InputError(f"not a date in the form YYYY-MM-DD: {as_of!r}",
                              column="as_of") from None
     _check_thresholds(hit_threshold, possible_threshold)
+    from .ownership.graph import check_percent_scale
+
+    check_percent_scale(percent_scale)
     if ownership is None and isinstance(rule, str):
         from .ownership.rules import get_rule
 
@@ -1064,7 +1079,7 @@ def screen(
     own: _Ownership | None = None
     entity_queries: list[tuple[str, str, str | None]] = []
     if ownership is not None:
-        graph, graph_info = _load_graph(ownership, entities)
+        graph, graph_info = _load_graph(ownership, entities, percent_scale)
         lookup = _EntityLookup(graph)
         entity_queries = _entity_queries(
             graph, lookup, (ids[p].strip() for p in range(n) if query_of[p] is not None)
@@ -1333,13 +1348,15 @@ def screen_suppliers(
     previous: str | Path | Mapping[str, Any] | None = None,
     hit_threshold: float | None = None,
     possible_threshold: float | None = None,
+    percent_scale: Literal["percent", "fraction"] = "percent",
 ) -> pd.DataFrame:
     """Screen every row of a supplier table; one output row per input row, in input order.
 
     *frame* is a DataFrame or a CSV/TSV/.xlsx path. *list* is a
     :class:`~exportscreen.ScreeningList` or anything ``load_list`` takes (``"default"``).
     *ownership* is an :class:`~exportscreen.OwnershipGraph`, an ownership CSV path (with
-    *entities*) or ``None``. Output columns: the input's, then ``screen_status`` (hit,
+    *entities*; *percent_scale* ``"percent"`` or ``"fraction"`` says how its stakes are
+    written) or ``None``. Output columns: the input's, then ``screen_status`` (hit,
     affiliate, possible, clear, error), ``score``, ``matched_name``, ``matched_list``,
     ``matched_entry_id``, ``license_requirement``, ``reason``, ``license_policy``,
     ``affiliate_path``, ``decision``, ``decision_note``, ``row_key``, ``supplier_hash``,
@@ -1358,7 +1375,7 @@ def screen_suppliers(
         frame, list=list, ownership=ownership, entities=entities, rule=rule, as_of=as_of,
         name_column=name_column, country_column=country_column, id_column=id_column,
         decisions=decisions, previous=previous, hit_threshold=hit_threshold,
-        possible_threshold=possible_threshold,
+        possible_threshold=possible_threshold, percent_scale=percent_scale,
     ).frame
 
 
@@ -1440,6 +1457,7 @@ def _diff(
         (ownership_info or {}).get("sha256") != prev_own.get("sha256")
         or (ownership_info or {}).get("entities_sha256") != prev_own.get("entities_sha256")
         or (ownership_info or {}).get("rule") != prev_own.get("rule")
+        or (ownership_info or {}).get("percent_scale") != prev_own.get("percent_scale")
         or (ownership_info or {}).get("as_of") != prev_own.get("as_of")
     )
     by_key: dict[str, list[Mapping[str, Any]]] = {}
@@ -1561,6 +1579,8 @@ def run_screen_command(args: argparse.Namespace) -> int:
                                                     _stderr_is_tty())
     if args.entities and not args.ownership:
         raise InputError("--entities needs --ownership", column="--entities")
+    if getattr(args, "percent_scale", "percent") != "percent" and not args.ownership:
+        raise InputError("--percent-scale needs --ownership", column="--percent-scale")
     inputs = [args.suppliers, args.ownership, args.entities, args.decisions, args.since]
     template_path = getattr(args, "decisions_template", None)
     for flag, target in (("--out", out), ("--decisions-template", template_path)):
@@ -1588,6 +1608,7 @@ def run_screen_command(args: argparse.Namespace) -> int:
         country_column=args.country_column, id_column=args.id_column,
         decisions=args.decisions, previous=args.since, hit_threshold=args.hit_threshold,
         possible_threshold=args.possible_threshold, progress=progress,
+        percent_scale=getattr(args, "percent_scale", "percent"),
     )
     for notice in run.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)

@@ -28,6 +28,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--listed", required=True, metavar="LISTED.csv",
                         help="listed parties CSV: id,list[,name,programs,license_requirement,"
                         "license_policy]")
+    parser.add_argument("--percent-scale", dest="percent_scale", choices=("percent", "fraction"),
+                        default="percent",
+                        help="how the ownership file writes stakes: percent (60 = 60 %%, "
+                        "default) or fraction (0.6 = 60 %%)")
     parser.add_argument("--entities", metavar="ENT.csv",
                         help="entities CSV: id[,name,country,aliases] (country decides the "
                         "BIS foreign-entity scope)")

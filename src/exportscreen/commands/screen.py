@@ -53,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--entities", metavar="ENT.csv", help="entities of the ownership graph")
     parser.add_argument(
+        "--percent-scale", dest="percent_scale", choices=("percent", "fraction"),
+        default="percent",
+        help="how --ownership writes stakes: percent (60 = 60 %%, default) or fraction "
+        "(0.6 = 60 %%)",
+    )
+    parser.add_argument(
         "--rule", default="us-bis-affiliates",
         help="ownership rule preset (us-bis-affiliates, us-ofac, eu, eu-pre2024, uk); "
         "default us-bis-affiliates",

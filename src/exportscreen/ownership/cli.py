@@ -89,7 +89,8 @@ def run_affiliates(args: argparse.Namespace) -> int:
     if updates:
         rule = rule.model_copy(update=updates)
     as_of = _cli_date(args.as_of, "--as-of") if args.as_of is not None else None
-    graph = OwnershipGraph.from_csv(args.ownership, entities=args.entities)
+    graph = OwnershipGraph.from_csv(args.ownership, entities=args.entities,
+                                    percent_scale=getattr(args, "percent_scale", "percent"))
     listed = load_listed_csv(args.listed)
     result = apply_affiliates_rule(graph, listed, rule=rule, as_of=as_of)
     for notice in result.notices:
