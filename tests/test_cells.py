@@ -161,10 +161,11 @@ def _same_graph(a: OwnershipGraph, b: OwnershipGraph) -> None:
         b.joint_groups, b.sources, b.notices, b.label)
 
 
-def _slow(own: Path, ent: Path | None) -> OwnershipGraph:
+def _slow(own: Path, ent: Path | None, percent_scale: str = "percent") -> OwnershipGraph:
     table = read_table(own, required=["owner_id", "owned_id"])
     return OwnershipGraph._from_table(table, None if ent is None
-                                      else read_table(ent, required=["id"]))
+                                      else read_table(ent, required=["id"]),
+                                      percent_scale=percent_scale)  # type: ignore[arg-type]
 
 
 def test_the_fixture_graph_is_the_same_read_either_way() -> None:
@@ -177,16 +178,25 @@ _ID = st.sampled_from(["A", "B", " A", "B ", "C-1", "entité", "中国", "LONG" 
                       "bell\x07"])
 
 
+# percents: plain decimals, fractions, and what is refused (an exponent, digits of other
+# scripts, a sign, "_", nan, hex, above 1 when read as fractions) by the same message
+_PERCENT = st.sampled_from(["", "10", "25.5", "0.0000000001", "0.6", " 0.25 ", "1", "50 %",
+                            "1e2", "1E-1", "５０", "٥٠", "+50", "5_0", "nan", "inf", "0x32",
+                            "-1", "7.", ".5"])
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(_ID, _ID, st.sampled_from(["", "10", "25.5", "0.0000000001"]),
+@given(st.lists(st.tuples(_ID, _ID, _PERCENT,
                           st.sampled_from(["", "ownership", "control"]),
                           st.sampled_from(["", "2020-01-01"]), st.sampled_from(["", "j1", "s"])),
                 max_size=12).map(lambda rows: [r for r in rows if r[0].strip() != r[1].strip()]),
        st.lists(st.tuples(_ID, st.sampled_from(["", "Name", "Ünï"]),
                           st.sampled_from(["", "cn", "US"])), max_size=6,
-                unique_by=lambda row: row[0].strip()))
+                unique_by=lambda row: row[0].strip()),
+       st.sampled_from(["percent", "fraction"]))
 def test_graphs_agree_and_errors_agree(
-    stakes: list[tuple[str, str, str, str, str, str]], entities: list[tuple[str, str, str]]
+    stakes: list[tuple[str, str, str, str, str, str]], entities: list[tuple[str, str, str]],
+    percent_scale: str,
 ) -> None:
     own_frame = pd.DataFrame(stakes, columns=["owner_id", "owned_id", "percent", "relation",
                                               "valid_from", "joint_group"])
@@ -198,12 +208,15 @@ def test_graphs_agree_and_errors_agree(
         own_frame.to_csv(own, index=False)
         ent_frame.to_csv(ent, index=False)
         try:
-            expected = _slow(own, ent)
+            expected = _slow(own, ent, percent_scale)
         except InputError as exc:
             event(f"refused: {exc.column}")
             with pytest.raises(InputError) as got:
-                OwnershipGraph.from_csv(own, entities=ent)
+                OwnershipGraph.from_csv(own, entities=ent,
+                                        percent_scale=percent_scale)  # type: ignore[arg-type]
             assert str(got.value) == str(exc)
             return
         assert isinstance(read_columns(own), ByteTable)
-        _same_graph(OwnershipGraph.from_csv(own, entities=ent), expected)
+        _same_graph(OwnershipGraph.from_csv(own, entities=ent,
+                                            percent_scale=percent_scale),  # type: ignore[arg-type]
+                    expected)

@@ -24,7 +24,7 @@ def write(tmp_path: Path, text: str, name: str = "own.csv") -> Path:
     ("A,B,101\n", 2, "percent", "outside 0-100"),
     ("A,B,-1\n", 2, "percent", "outside 0-100"),
     ("A,B,abc\n", 2, "percent", "not a number"),
-    ("A,B,50\nB,C,1e999999\n", 3, "percent", "outside 0-100"),
+    ("A,B,50\nB,C,1e999999\n", 3, "percent", "not a plain decimal"),
     (",B,50\n", 2, "owner_id", "empty id"),
     ("A,A,50\n", 2, "owned_id", "itself"),
 ])

@@ -40,6 +40,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--listed", required=True, metavar="LISTED.csv",
                         help="listed parties CSV: id,list[,name,programs,license_requirement,"
                         "license_policy]")
+    parser.add_argument("--percent-scale", dest="percent_scale", choices=("percent", "fraction"),
+                        default="percent",
+                        help="how the ownership file writes stakes: percent (60 = 60 %%, "
+                        "default) or fraction (0.6 = 60 %%)")
     parser.add_argument("--entities", metavar="ENT.csv",
                         help="entities CSV: id[,name,country,aliases] (country decides the "
                         "BIS foreign-entity scope)")
@@ -136,7 +140,8 @@ def run_affiliates(args: argparse.Namespace) -> int:
     if updates:
         rule = rule.model_copy(update=updates)
     as_of = _cli_date(args.as_of, "--as-of") if args.as_of is not None else None
-    graph = OwnershipGraph.from_csv(args.ownership, entities=args.entities)
+    graph = OwnershipGraph.from_csv(args.ownership, entities=args.entities,
+                                    percent_scale=getattr(args, "percent_scale", "percent"))
     listed = load_listed_csv(args.listed)
     result = apply_affiliates_rule(graph, listed, rule=rule, as_of=as_of)
     for notice in result.notices:

@@ -68,6 +68,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--entities", metavar="ENT.csv", help="entities of the ownership graph")
     parser.add_argument(
+        "--percent-scale", dest="percent_scale", choices=("percent", "fraction"),
+        default="percent",
+        help="how --ownership writes stakes: percent (60 = 60 %%, default) or fraction "
+        "(0.6 = 60 %%)",
+    )
+    parser.add_argument(
         "--rule", default="us-bis-affiliates",
         help="ownership rule preset (us-bis-affiliates, us-ofac, eu, eu-pre2024, uk); "
         "default us-bis-affiliates",
@@ -148,6 +154,8 @@ def run_screen_command(args: argparse.Namespace) -> int:
                                                     _stderr_is_tty())
     if args.entities and not args.ownership:
         raise InputError("--entities needs --ownership", column="--entities")
+    if getattr(args, "percent_scale", "percent") != "percent" and not args.ownership:
+        raise InputError("--percent-scale needs --ownership", column="--percent-scale")
     inputs = [args.suppliers, args.ownership, args.entities, args.decisions, args.since]
     template_path = getattr(args, "decisions_template", None)
     for flag, target in (("--out", out), ("--decisions-template", template_path)):
@@ -173,6 +181,7 @@ def run_screen_command(args: argparse.Namespace) -> int:
         country_column=args.country_column, id_column=args.id_column,
         decisions=args.decisions, previous=args.since, hit_threshold=args.hit_threshold,
         possible_threshold=args.possible_threshold, progress=progress,
+        percent_scale=getattr(args, "percent_scale", "percent"),
     )
     for notice in run.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)

@@ -495,7 +495,11 @@ def _cell_to_text(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return repr(value) if not value.is_integer() else str(int(value))
+        if value.is_integer():
+            return str(int(value))
+        text = repr(value)
+        # a small number is a plain decimal, as a person writes it: 1e-05 -> 0.00001
+        return format(Decimal(text), "f") if "e" in text else text
     if isinstance(value, _dt.datetime) and value.time() == _dt.time(0):
         return value.date().isoformat()
     if isinstance(value, _dt.date):

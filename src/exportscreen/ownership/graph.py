@@ -24,12 +24,13 @@ Example::
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -50,10 +51,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "PERCENT_SCALES",
     "RELATIONS",
     "UNITS_PER_PERCENT",
     "Entity",
     "OwnershipGraph",
+    "PercentScale",
+    "check_percent_scale",
+    "decimal_text",
     "parse_percent",
     "units_to_decimal",
 ]
@@ -66,7 +71,11 @@ DAY_MIN = np.iinfo(np.int32).min
 DAY_MAX = np.iinfo(np.int32).max
 _COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
 _QUANTUM = Decimal(1).scaleb(-9)
-_PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# a plain decimal: ASCII digits only ("\d" would take "５０"), no exponent, sign or "_";
+# the "-" is let through for the range check to name
+_PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+PERCENT_SCALES = ("percent", "fraction")
+PercentScale = Literal["percent", "fraction"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,32 +89,71 @@ class Entity:
     aliases: tuple[str, ...] = ()
 
 
-def parse_percent(text: str) -> tuple[int, int, bool]:
+def check_percent_scale(scale: object) -> PercentScale:
+    """*scale* when it is ``"percent"`` or ``"fraction"``, else an :class:`InputError`."""
+    if scale not in PERCENT_SCALES:
+        raise InputError(f"the percent scale must be 'percent' or 'fraction', not {scale!r}",
+                         column="percent_scale")
+    return scale  # type: ignore[return-value]
+
+
+def parse_percent(text: str, *, scale: PercentScale = "percent") -> tuple[int, int, bool]:
     """Exact percent text -> (lower units, upper units, bracketed?).
 
-    ``"24.99"`` -> ``(24_990_000_000, 24_990_000_000, False)``. A trailing ``%`` is
-    allowed. Raises ``ValueError`` for text that is not a finite decimal.
+    ``"24.99"`` -> ``(24_990_000_000, 24_990_000_000, False)``. Only a plain decimal is
+    read: ASCII digits with an optional decimal point (``"12.5"``, ``".5"``), spaces
+    around it and a trailing ``%`` allowed; ``1e2``, ``+50``, ``5_0``, ``nan``, ``0x32``
+    and digits of other scripts (``５０``) are refused. With ``scale="fraction"`` the text
+    is a fraction of 1 (``"0.6"`` is 60 %), multiplied by 100 exactly; a value above 1
+    or with a ``%`` sign is then refused. Raises ``ValueError`` saying why.
 
     >>> parse_percent("12.5%")
     (12500000000, 12500000000, False)
+    >>> parse_percent("0.125", scale="fraction")
+    (12500000000, 12500000000, False)
     """
     t = text.strip()
-    if t.endswith("%"):
+    sign = t.endswith("%")
+    if sign:
         t = t[:-1].rstrip()
-    try:
-        value = Decimal(t)
-    except InvalidOperation:
-        raise ValueError(f"not a number: {text!r}") from None
-    if value.is_finite() and not _PLAIN_NUMBER.fullmatch(t):
-        # Decimal also reads "5_0" as 50, and "+50": refuse rather than guess
-        raise ValueError(f"not a plain decimal number: {text!r}")
-    if not value.is_finite():
-        raise ValueError(f"not a finite number: {text!r}")
-    if value < 0 or value > 100:
+    if not _PLAIN_NUMBER.fullmatch(t):
+        try:
+            Decimal(t)
+        except InvalidOperation:
+            raise ValueError(f"not a number: {text!r}") from None
+        # Decimal also reads "1e2", "+50", "5_0", "nan" and "５０": refuse rather than guess
+        raise ValueError(f"not a plain decimal number: {text!r} (digits 0-9 with an "
+                         "optional decimal point)")
+    value = Decimal(t)
+    if scale == "fraction":
+        if sign:
+            raise ValueError(f"{text.strip()!r} has a % sign, but the percents are read as "
+                             "fractions of 1 (percent scale 'fraction': 0.5 is 50 %)")
+        if value < 0 or value > 1:
+            raise ValueError(f"fraction {t} is outside 0-1 (the percents are read as "
+                             "fractions of 1, percent scale 'fraction': 0.5 is 50 %)")
+        value = value.scaleb(2)
+    elif value < 0 or value > 100:
         raise ValueError(f"percent {t} is outside 0-100")
     lo = value.quantize(_QUANTUM, rounding=ROUND_FLOOR)
     hi = value.quantize(_QUANTUM, rounding=ROUND_CEILING)
     return int(lo.scaleb(9)), int(hi.scaleb(9)), lo != value
+
+
+def decimal_text(value: Any) -> str:
+    """A number as the plain decimal text :func:`parse_percent` reads (``1e-05`` ->
+    ``"0.00001"``, ``Decimal("1E+2")`` -> ``"100"``); ``None`` -> ``""``; other values
+    (text, ``True``, NaN) as ``str`` gives them, for the parser to judge."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f") if math.isfinite(value) else repr(value)
+    if isinstance(value, np.floating):  # float32 ...: the shortest text of its own width
+        return (np.format_float_positional(value, trim="-") if np.isfinite(value)
+                else str(value))
+    return str(value)
 
 
 def units_to_decimal(units: int) -> Decimal:
@@ -325,7 +373,7 @@ class OwnershipGraph:
         import pandas as pd
 
         def pct(units: np.ndarray) -> list[str]:
-            return [str(units_to_decimal(u)) for u in units.tolist()]
+            return [format(units_to_decimal(u), "f") for u in units.tolist()]
 
         def day(values: np.ndarray, open_value: int) -> list[str]:
             return ["" if v == open_value else _dt.date.fromordinal(v).isoformat()
@@ -462,44 +510,71 @@ class OwnershipGraph:
     # ---------------------------------------------------------- constructors
     @classmethod
     def from_csv(
-        cls, path: str | Path, entities: str | Path | pd.DataFrame | None = None
+        cls,
+        path: str | Path,
+        entities: str | Path | pd.DataFrame | None = None,
+        *,
+        percent_scale: Literal["percent", "fraction"] = "percent",
     ) -> OwnershipGraph:
-        """Read the ownership CSV of DESIGN.md (and optionally the entities CSV).
+        """Read the ownership CSV of DESIGN.md (and optionally the entities CSV); with
+        ``percent_scale="fraction"`` its stakes are fractions of 1 (``0.6`` is 60 %).
 
         ``owner_id,owned_id`` are required; ``percent`` or ``percent_min,percent_max``
-        (0-100; empty = unknown), ``relation``, ``joint_group``, ``valid_from``,
-        ``valid_to``, ``source`` are optional. Raises :class:`InputError` naming file,
-        row and column for any bad cell.
+        (plain decimals, 0-100; empty = unknown), ``relation``, ``joint_group``,
+        ``valid_from``, ``valid_to``, ``source`` are optional. ``percent_scale="fraction"``
+        multiplies every percent and range bound by 100 exactly (a value above 1, or with
+        a ``%`` sign, is then an error); with the default ``"percent"``, a file whose known
+        percents are all 1 or less (one above 0) gets a notice that they look like
+        fractions. Raises :class:`InputError` naming file, row and column for any bad cell.
         """
+        scale = check_percent_scale(percent_scale)
         table = read_columns(path, required=["owner_id", "owned_id"])
         ent = None if entities is None else read_columns(entities, required=["id"])
-        return cls._from_table(table, ent)
+        return cls._from_table(table, ent, percent_scale=scale)
 
     @classmethod
     def from_frame(
-        cls, frame: pd.DataFrame, entities: str | Path | pd.DataFrame | None = None
+        cls,
+        frame: pd.DataFrame,
+        entities: str | Path | pd.DataFrame | None = None,
+        *,
+        percent_scale: Literal["percent", "fraction"] = "percent",
     ) -> OwnershipGraph:
-        """Same as :meth:`from_csv` from a DataFrame with the same columns."""
+        """Same as :meth:`from_csv` from a DataFrame with the same columns (and the same
+        ``percent_scale``: ``"percent"`` or ``"fraction"``)."""
+        scale = check_percent_scale(percent_scale)
         table = read_table(frame, required=["owner_id", "owned_id"])
         ent = None if entities is None else read_table(entities, required=["id"])
-        return cls._from_table(table, ent)
+        return cls._from_table(table, ent, percent_scale=scale)
 
     @classmethod
-    def from_networkx(cls, graph: nx.DiGraph | nx.MultiDiGraph) -> OwnershipGraph:
+    def from_networkx(
+        cls,
+        graph: nx.DiGraph | nx.MultiDiGraph,
+        *,
+        percent_attr: str = "percent",
+        percent_scale: Literal["percent", "fraction"] = "percent",
+    ) -> OwnershipGraph:
         """Build from a networkx graph: edge owner -> owned with the ownership-CSV
-        attributes (``percent`` or ``percent_min``/``percent_max``, ``relation``, ...);
-        node attributes ``name``, ``country``, ``aliases`` (text or a list)."""
+        attributes (the percent in the edge attribute *percent_attr*, ``"percent"`` by
+        default, e.g. ``percent_attr="weight"``; or ``percent_min``/``percent_max``;
+        ``relation``, ...); node attributes ``name``, ``country``, ``aliases`` (text or a
+        list). An edge without the attribute, or with ``None``, is an unknown stake
+        (0-100), as an empty cell is, never 0. Numbers (int, float, Decimal) are read
+        exactly as written in decimal (a float as its shortest repr); text must be a plain
+        decimal. *percent_scale* as in :meth:`from_csv`."""
         import pandas as pd
 
+        scale = check_percent_scale(percent_scale)
         columns = ("percent", "percent_min", "percent_max", "relation", "joint_group",
                    "valid_from", "valid_to", "source")
         records: list[dict[str, Any]] = []
         for u, v, data in graph.edges(data=True):
             rec: dict[str, Any] = {"owner_id": str(u), "owned_id": str(v)}
             for c in columns:
-                value = data.get(c)
-                rec[c] = "" if value is None else (
-                    value.isoformat() if isinstance(value, _dt.date) else str(value))
+                value = data.get(percent_attr if c == "percent" else c)
+                rec[c] = (value.isoformat() if isinstance(value, _dt.date)
+                          else decimal_text(value))
             records.append(rec)
         frame = pd.DataFrame(records, columns=["owner_id", "owned_id", *columns], dtype=object)
         ent_rows = []
@@ -514,7 +589,7 @@ class OwnershipGraph:
         table = Table(table.frame, "<networkx graph>", from_file=False)
         ent_table = read_table(ent, required=["id"])
         ent_table = Table(ent_table.frame, "<networkx graph nodes>", from_file=False)
-        return cls._from_table(table, ent_table)
+        return cls._from_table(table, ent_table, percent_scale=scale)
 
     @classmethod
     def from_gleif_csv(cls, path: str | Path) -> OwnershipGraph:
@@ -526,7 +601,8 @@ class OwnershipGraph:
         frame, notices = gleif_frame(path)
         table = read_table(frame, required=["owner_id", "owned_id"])
         table = Table(table.frame, str(path), from_file=False)
-        graph = cls._from_table(table, None, row_numbers=frame["_row"].to_numpy())
+        graph = cls._from_table(table, None, row_numbers=frame["_row"].to_numpy(),
+                                percent_scale=None)
         graph.notices = tuple(notices) + graph.notices
         return graph
 
@@ -543,7 +619,8 @@ class OwnershipGraph:
         ent = Table(read_table(entities, required=["id"]).frame, str(path), from_file=False)
         graph = cls._from_table(table, ent, row_numbers=frame["_row"].to_numpy(),
                                 open_bounds=(frame["_lo_open"].to_numpy(bool),
-                                             frame["_hi_open"].to_numpy(bool)))
+                                             frame["_hi_open"].to_numpy(bool)),
+                                percent_scale=None)
         graph.notices = tuple(notices) + graph.notices
         return graph
 
@@ -599,8 +676,13 @@ class OwnershipGraph:
         *,
         row_numbers: np.ndarray | None = None,
         open_bounds: tuple[np.ndarray, np.ndarray] | None = None,
+        percent_scale: PercentScale | None = "percent",
     ) -> OwnershipGraph:
+        """The graph of an ownership table (and entities table). *percent_scale*: how
+        the percent columns are written; ``None`` for a source whose scale is fixed
+        (GLEIF, BODS): per cent, without the notice that they look like fractions."""
         m = table.n_rows
+        scale: PercentScale = percent_scale or "percent"
         cols = set(table.columns)
         notices: list[str] = [n for n in (blank_rows_notice(table), None if entities is None
                                           else blank_rows_notice(entities)) if n]
@@ -720,7 +802,7 @@ class OwnershipGraph:
                 if not t.strip():
                     continue
                 try:
-                    lo_k, hi_k, r = parse_percent(t)
+                    lo_k, hi_k, r = parse_percent(t, scale=scale)
                 except ValueError as exc:
                     raise fail(str(exc), first_row(c, k), name) from None
                 if lo_k < 0 or hi_k > HUNDRED:
@@ -728,8 +810,13 @@ class OwnershipGraph:
                                first_row(c, k), name)
                 lo_u[k], hi_u[k], given[k] = lo_k, hi_k, True
                 rounded |= r
+            # the largest known value (its upper bound) and whether any is above 0, for
+            # the notice on values that look like fractions
+            if given.any():
+                largest[0] = max(largest[0], int(hi_u[given].max()))
             return lo_u[c], hi_u[c], given[c], rounded
 
+        largest = [-1]  # -1: no percent given
         p_lo, p_hi, p_given, r1 = bounds("percent")
         a_lo, _, a_given, r2 = bounds("percent_min")
         _, b_hi, b_given, r3 = bounds("percent_max")
@@ -738,6 +825,12 @@ class OwnershipGraph:
                 f"{table.label}: some percents have more than 9 decimal places; their lower "
                 "bounds were rounded down and upper bounds up to 9 places (a result can only "
                 "move between covered and undetermined because of this)")
+        if percent_scale == "percent" and 0 < largest[0] <= UNITS_PER_PERCENT:
+            notices.append(
+                f"{table.label}: every percent given is 1 or less (the largest is "
+                f"{format(units_to_decimal(largest[0]), 'f')}); they were read as per cent "
+                "(0.6 is 0.6 %); if they are fractions of 1 (0.6 meaning 60 %), read the "
+                "file with --percent-scale fraction (percent_scale=\"fraction\" in Python)")
         both = np.flatnonzero(p_given & (a_given | b_given))
         if len(both):
             raise fail("give either percent or percent_min/percent_max, not both",

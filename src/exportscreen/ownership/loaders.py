@@ -159,6 +159,14 @@ def _load_statements(path: Path) -> list[dict[str, Any]]:
     return data
 
 
+def _number_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")
+    return str(value)
+
+
 def bods_frames(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Read BODS JSON (an array or JSON Lines of statements; versions 0.2 to 0.4).
 
@@ -245,8 +253,9 @@ def bods_frames(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]
             if kind == "shareholding":
                 pmin = exact if exact is not None else lo
                 pmax = exact if exact is not None else hi
-                rows.append({**base, "percent_min": "" if pmin is None else str(pmin),
-                             "percent_max": "" if pmax is None else str(pmax),
+                # a JSON number as plain decimal text (str(Decimal) writes 1E+2, 1E-7)
+                rows.append({**base, "percent_min": _number_text(pmin),
+                             "percent_max": _number_text(pmax),
                              "relation": "ownership", "_lo_open": lo_open and pmin is not None,
                              "_hi_open": hi_open and pmax is not None})
             elif kind in _CONTROL_TYPES or (kind == "voting-rights" and (

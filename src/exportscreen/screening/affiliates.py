@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..io.read import has_undecodable
 from ..lists.models import ListEntry, ListProvenance, ScreeningList
 from ..ownership import ListedParty, OwnershipGraph
+from ..ownership.graph import check_percent_scale
 from ..ownership.rules import get_rule
 from .columns import _country_code
 from .model import (
@@ -71,22 +72,30 @@ class _Ownership:
     entity_matcher: Any = None
     path_cache: dict[str, tuple[PathStep, ...]] = field(default_factory=dict)
 
-def _load_graph(ownership: Any, entities: Any) -> tuple[Any, dict[str, Any]]:
+def _load_graph(
+    ownership: Any, entities: Any, percent_scale: str = "percent"
+) -> tuple[Any, dict[str, Any]]:
+    scale = check_percent_scale(percent_scale)
 
     if isinstance(ownership, OwnershipGraph):
+        if scale != "percent":
+            raise InputError("percent_scale is for an ownership file or DataFrame; an "
+                             "OwnershipGraph is already read", column="percent_scale")
         return ownership, {"source": "OwnershipGraph object"}
 
     if isinstance(ownership, pd.DataFrame):
-        graph = OwnershipGraph.from_frame(ownership, entities=entities)
+        graph = OwnershipGraph.from_frame(ownership, entities=entities, percent_scale=scale)
         return graph, {"source": "<DataFrame>"}
     info: dict[str, Any] = {"path": str(ownership), "sha256": None}
+    if scale != "percent":  # the same file read another way is other evidence
+        info["percent_scale"] = scale
     if Path(ownership).is_file():
         info["sha256"] = _file_sha256(ownership)
     if entities is not None and not isinstance(entities, pd.DataFrame):
         info["entities_path"] = str(entities)
         if Path(entities).is_file():
             info["entities_sha256"] = _file_sha256(entities)
-    graph = OwnershipGraph.from_csv(ownership, entities=entities)
+    graph = OwnershipGraph.from_csv(ownership, entities=entities, percent_scale=scale)
     return graph, info
 
 def _seed_preference(rule: Any) -> Callable[[ListEntry], int]:

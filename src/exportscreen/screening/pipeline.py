@@ -5,7 +5,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -15,6 +15,7 @@ from ..io.read import SURROGATES as _SURROGATES
 from ..io.read import blank_rows_notice, iso_date, read_table
 from ..lists.models import ScreeningList
 from ..ownership import apply_affiliates_rule
+from ..ownership.graph import check_percent_scale
 from ..ownership.rules import get_rule
 from .affiliates import (
     _affiliate_alert,
@@ -122,12 +123,15 @@ def screen(
     hit_threshold: float | None = None,
     possible_threshold: float | None = None,
     progress: bool = False,
+    percent_scale: Literal["percent", "fraction"] = "percent",
 ) -> ScreeningRun:
     """Screen a supplier table and keep all the evidence (:class:`ScreeningRun`).
 
     :func:`screen_suppliers` returns ``screen(...).frame``; the CLI writes the run's
     CSV / JSON / HTML reports. ``previous`` is an earlier run's JSON (path or dict):
     the run then reports, per row, what changed and why (``changes``, ``change`` column).
+    ``percent_scale`` says how an ownership file or DataFrame writes stakes (``"percent"``
+    or ``"fraction"``, see :meth:`OwnershipGraph.from_csv`).
     """
 
     # blank lines stay rows (of empty cells, reported as errors): every row comes out
@@ -153,6 +157,7 @@ def screen(
             raise InputError(f"not a date in the form YYYY-MM-DD: {as_of!r}",
                              column="as_of") from None
     _check_thresholds(hit_threshold, possible_threshold)
+    check_percent_scale(percent_scale)
     if ownership is None and isinstance(rule, str):
 
         get_rule(rule)  # an unknown rule is an error even when no ownership graph uses it
@@ -222,7 +227,7 @@ def screen(
     own: _Ownership | None = None
     entity_queries: list[tuple[str, str, str | None]] = []
     if ownership is not None:
-        graph, graph_info = _load_graph(ownership, entities)
+        graph, graph_info = _load_graph(ownership, entities, percent_scale)
         lookup = _EntityLookup(graph)
         entity_queries = _entity_queries(
             graph, lookup, (ids[p].strip() for p in range(n) if query_of[p] is not None)
@@ -489,13 +494,15 @@ def screen_suppliers(
     previous: str | Path | Mapping[str, Any] | None = None,
     hit_threshold: float | None = None,
     possible_threshold: float | None = None,
+    percent_scale: Literal["percent", "fraction"] = "percent",
 ) -> pd.DataFrame:
     """Screen every row of a supplier table; one output row per input row, in input order.
 
     *frame* is a DataFrame or a CSV/TSV/.xlsx path. *list* is a
     :class:`~exportscreen.ScreeningList` or anything ``load_list`` takes (``"default"``).
     *ownership* is an :class:`~exportscreen.OwnershipGraph`, an ownership CSV path (with
-    *entities*) or ``None``. Output columns: the input's, then ``screen_status`` (hit,
+    *entities*; *percent_scale* ``"percent"`` or ``"fraction"`` says how its stakes are
+    written) or ``None``. Output columns: the input's, then ``screen_status`` (hit,
     affiliate, possible, clear, error), ``score``, ``matched_name``, ``matched_list``,
     ``matched_entry_id``, ``license_requirement``, ``reason``, ``license_policy``,
     ``affiliate_path``, ``decision``, ``decision_note``, ``row_key``, ``supplier_hash``,
@@ -514,5 +521,5 @@ def screen_suppliers(
         frame, list=list, ownership=ownership, entities=entities, rule=rule, as_of=as_of,
         name_column=name_column, country_column=country_column, id_column=id_column,
         decisions=decisions, previous=previous, hit_threshold=hit_threshold,
-        possible_threshold=possible_threshold,
+        possible_threshold=possible_threshold, percent_scale=percent_scale,
     ).frame

@@ -85,6 +85,7 @@ def _diff(
         (ownership_info or {}).get("sha256") != prev_own.get("sha256")
         or (ownership_info or {}).get("entities_sha256") != prev_own.get("entities_sha256")
         or (ownership_info or {}).get("rule") != prev_own.get("rule")
+        or (ownership_info or {}).get("percent_scale") != prev_own.get("percent_scale")
         or (ownership_info or {}).get("as_of") != prev_own.get("as_of")
     )
     by_key: dict[str, list[Mapping[str, Any]]] = {}

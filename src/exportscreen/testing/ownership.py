@@ -93,7 +93,7 @@ def rows_to_graph(rows: Sequence[StakeRow], countries: Mapping[str, str] | None 
     import pandas as pd
 
     def text(d: Decimal | None) -> str:
-        return "" if d is None else str(d)
+        return "" if d is None else format(d, "f")
 
     frame = pd.DataFrame(
         [{"owner_id": r.owner, "owned_id": r.owned, "percent_min": text(r.lo),
