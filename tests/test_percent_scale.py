@@ -13,14 +13,14 @@ from pathlib import Path
 import networkx as nx  # type: ignore[import-untyped]
 import pandas as pd
 import pytest
-from exportscreen.io.cells import ByteTable
-from exportscreen.io.read import read_columns, read_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportscreen import OwnershipGraph, apply_affiliates_rule
 from exportscreen.cli import main
 from exportscreen.errors import InputError
+from exportscreen.io.cells import ByteTable
+from exportscreen.io.read import read_columns, read_table
 from exportscreen.ownership import get_rule, parse_percent
 from exportscreen.testing.ownership import in_force_day, ownership_rows
 

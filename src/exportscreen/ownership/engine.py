@@ -29,13 +29,11 @@ Example (OFAC FAQ 401, Example 2)::
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InputError
 from ..io.read import iso_date
+from ..knowledge import read_shipped_json
 from .graph import BRANCH, CONTROL, HUNDRED, OWNERSHIP, UNITS_PER_PERCENT, OwnershipGraph
 from .rules import RulePreset, SuspensionWindow, get_rule, normalise_list_source
 
@@ -209,9 +208,7 @@ def _contribution_text(c: Contribution) -> str:
 # --------------------------------------------------------------------- licences
 @cache
 def _policy_ranks() -> list[tuple[int, re.Pattern[str], str]]:
-    path = Path(str(resources.files("exportscreen.ownership") / "presets" /
-                    "license_policies.json"))
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_shipped_json("ownership", "license_policies.json")
     return [(int(r["rank"]), re.compile(r["pattern"], re.I), r["label"]) for r in data["ranks"]]
 
 
@@ -925,9 +922,7 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
             req, pol = terms_of(root_ids)
             out.append(AffiliateFinding(
                 ent_id, "covered", agg_min, agg_max, cs, root_ids, chain, req, pol,
-                f"{ent_id} is a branch (not a separate legal person) of listed party "
-                f"{root_ids[0] if root_ids else '?'}, so it shares that party's listing "
-                "(BIS FAQ #45: branches are part of the listed entity).",
+                preset.reasons.branch(ent_id, root_ids[0] if root_ids else "?"),
                 name, country, "covered", "branch_of_listed"))
             continue
         roots_set = roots_lo.get(i) if st == _COVERED else roots_hi.get(i)
@@ -966,8 +961,7 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
             basis = "ownership"
             core = (f"{ent_id} is owned between {lo_text} and {hi_text} by listed or "
                     f"possibly covered parties ({owners}); it is covered only if the true "
-                    f"stakes reach {cmp_text} {thr_text}. Establish the percentages (an "
-                    "unknown stake of a listed owner is BIS Red Flag 29).")
+                    f"stakes reach {cmp_text} {thr_text}. {preset.reasons.unknown()}")
             label = "undetermined"
         else:
             basis = "red_flag"

@@ -9,26 +9,39 @@ The five built-in presets live in ``ownership/presets/*.json`` (ids ``us-bis-aff
     (Decimal('50'), '>=', 'foreign')
     >>> no_suspension = bis.model_copy(update={"suspensions": ()})
 
-Citations use the source keys of the project's research note
-(``shared/research/ownership-rules.md``): ``[O]`` official text, ``[O-copy]`` a verbatim
-copy, ``[S]`` secondary, ``[U]`` unverified. Every ``unverified`` entry becomes a notice
-in each result computed with the preset.
+The preset files live in ``exportscreen/knowledge/data/ownership/``. Each parameter's
+``citations`` cite sources by id in the shipped bibliography
+(:func:`exportscreen.knowledge.bibliography`), each with its class on the one evidence
+scale (``official``, ``official_copy``, ``secondary``, ``unverified``; docs/knowledge.md).
+Every ``unverified`` entry becomes a notice in each result computed with the preset, and
+``reasons`` holds the legal wording of the findings' reasons for the rule's jurisdiction.
+
+A custom rule file may give every field, or ``"extends": "<preset id>"`` and only the
+fields to change (``citations`` and ``reasons`` merge one level deep; other fields
+replace the preset's)::
+
+    {"extends": "us-ofac", "id": "ofac-strict", "minority_red_flag": "10"}
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import InputError
-from ..io.read import read_json_file
+from ..knowledge import (
+    Citation,
+    FindingReasons,
+    MergePolicy,
+    load_overlay,
+    read_shipped_json,
+)
+from ..knowledge._files import shipped_text
 
 __all__ = [
     "RulePreset",
@@ -85,6 +98,8 @@ class RulePreset(BaseModel):
       ``home_countries`` (BIS); ``unknown_country`` says how a missing country counts.
     * ``in_force_from``/``in_force_until``/``suspensions``: the rule's time windows;
       ``information_current_to`` is the last date the pack has information for.
+    * ``reasons``: the legal wording of the findings' reasons (per jurisdiction);
+      ``citations``: per parameter, the sources (bibliography ids) it rests on.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -109,7 +124,8 @@ class RulePreset(BaseModel):
     suspensions: tuple[SuspensionWindow, ...] = ()
     information_current_to: _dt.date | None = None
     covered_effect: str = ""
-    citations: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    reasons: FindingReasons = FindingReasons()
+    citations: dict[str, tuple[Citation, ...]] = Field(default_factory=dict)
     unverified: tuple[UnverifiedParameter, ...] = ()
 
     @field_validator("seeds")
@@ -155,14 +171,17 @@ class RulePreset(BaseModel):
         return any(p.strip().upper() in wanted for p in programs)
 
 
-def _presets_dir() -> Path:
-    return Path(str(resources.files("exportscreen.ownership") / "presets"))
+PRESETS_DIR = "ownership"  # under exportscreen/knowledge/data
+_RULE_OVERLAY = MergePolicy(one_level=frozenset({"citations", "reasons"}))
 
 
 @cache
 def _builtin(rule_id: str) -> RulePreset:
-    path = _presets_dir() / f"{rule_id}.json"
-    return RulePreset.model_validate_json(path.read_text(encoding="utf-8"))
+    return RulePreset.model_validate_json(shipped_text(PRESETS_DIR, f"{rule_id}.json"))
+
+
+def _shipped_rules() -> dict[str, dict[str, Any]]:
+    return {r: read_shipped_json(PRESETS_DIR, f"{r}.json") for r in BUILTIN_RULES}
 
 
 def list_rules() -> list[RulePreset]:
@@ -191,20 +210,16 @@ def get_rule(rule: str | RulePreset) -> RulePreset:
 
 
 def load_rule_file(path: str | Path) -> RulePreset:
-    """A custom rule from a JSON file with the same fields as the built-in presets."""
-    label = str(path)
-    data = read_json_file(path, "rule file")
-    try:
-        return RulePreset.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"invalid rule: {first['msg']}", file=label, column=where) from None
+    """A custom rule from a JSON file with the same fields as the built-in presets, or
+    ``"extends": "<preset id>"`` and the fields to change. :class:`InputError` names the
+    file and the field."""
+    return load_overlay(RulePreset, path, what="rule", shipped=_shipped_rules(),
+                        policy=_RULE_OVERLAY, label=str(path), file_what="rule file")
 
 
 @cache
 def _source_aliases() -> dict[str, str]:
-    data = json.loads((_presets_dir() / "list_sources.json").read_text(encoding="utf-8"))
+    data = read_shipped_json(PRESETS_DIR, "list_sources.json")
     out: dict[str, str] = {}
     for code, names in data["aliases"].items():
         out[code] = code

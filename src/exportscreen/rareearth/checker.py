@@ -155,7 +155,7 @@ class _Checker:
                 if known and self.has(i, element):
                     first = next(iter(control.forms.values()))
                     whole = Form(control_code=control.control_code, citation=first.citation,
-                                 reliability=first.reliability)
+                                 reliability=first.reliability, sources=first.sources)
                     out.append(_Match(control, whole, False,
                                       f"contains {element}; category 'other' does not say whether "
                                       f"it is one of the forms {control.control_code} lists"))
@@ -266,7 +266,7 @@ class _Checker:
                 triggers.append(Trigger(
                     announcement=ann, control_code=m.form.control_code, limb=None,
                     line_id=str(self.bom.line_id[i]), in_force=ok, certain=certain,
-                    suspended_by=window, reason=reason + note, citation=m.form.citation,
+                    suspended_by=window, reason=reason + note, citation=self.pack.cite(m.form),
                     reliability=reliability))
         if any(t.in_force for t in triggers) and self.cfc.general_licence_note:
             notices.append(self.cfc.general_licence_note)
@@ -401,7 +401,7 @@ class _Checker:
         return Trigger(announcement=self.fe.announcement, control_code=limb.control_code,
                        limb=limb_id, line_id=str(self.bom.line_id[i]), in_force=ok,
                        certain=certain, suspended_by=window, reason=reason + note,
-                       citation=limb.citation, reliability=limb.reliability)
+                       citation=self.pack.cite(limb), reliability=limb.reliability)
 
     def _limbs_on(self, item: int, annex: tuple[bool, str], is_part_ii: bool | None,
                   day: _dt.date, tests: list[PartIIItem], origin_line: int) -> list[Trigger]:

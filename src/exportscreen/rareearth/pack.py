@@ -3,12 +3,16 @@
 Every legal parameter the checker uses (which elements and forms each control
 lists, control codes, effective dates, suspension windows, the 0.1 % threshold,
 the FAQ scope rulings, licensing policy) lives in a JSON file under
-``rareearth/packs/``, each with a citation and a reliability tag (``T`` text,
-``S`` secondary, ``U`` unverified; see ``reliability_legend``). Nothing legal is
-hard-coded in the checker.
+``exportscreen/knowledge/data/rareearth/``, each with a citation, the sources it
+rests on (``sources``: ids in the shipped bibliography, :mod:`exportscreen.knowledge`)
+and a reliability letter on the one evidence scale (``T`` official text or a copy of
+it, ``S`` secondary, ``U`` unverified; see ``reliability_legend`` and
+docs/knowledge.md). Nothing legal is hard-coded in the checker. The pack's
+``sources`` map is filled from the bibliography with every source it cites.
 
 A user's pack file either replaces the built-in pack (a complete pack) or
-extends it: ``{"extends": "default", ...}`` with only the keys to change.
+extends it: ``{"extends": "default", ...}`` with only the keys to change (the
+overlay mechanism of :mod:`exportscreen.knowledge.overlay`).
 Suspension windows are merged by ``id``; other top-level keys replace the
 built-in value, and ``policies``-like dictionaries (``export_from_china``,
 ``foreign_export``) are merged one level deep. Example, recording an extension of
@@ -26,16 +30,25 @@ the No. 70 suspension::
 from __future__ import annotations
 
 import datetime as _dt
-import json
+import re
+from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import InputError
-from ..io.read import read_json_file
+from ..knowledge import (
+    Evidence,
+    MergePolicy,
+    PackLetter,
+    bibliography,
+    data_path,
+    evidence_of,
+    load_overlay,
+    read_shipped_json,
+)
 
 __all__ = [
     "CATEGORIES",
@@ -46,7 +59,7 @@ __all__ = [
     "load_rule_pack",
 ]
 
-PACK_DIR = Path(__file__).with_name("packs")
+PACK_DIR = data_path("rareearth")
 DEFAULT_PACK = "mofcom-2025.json"
 
 #: BOM ``category`` values (DESIGN.md, BOM CSV contract).
@@ -56,12 +69,12 @@ CATEGORIES: tuple[str, ...] = (
     "finished_product", "other",
 )
 
-Reliability = Literal["T", "S", "U"]
+Reliability = PackLetter
 Outcome = Literal["needs_review", "license_required", "not_required"]
 
 
 def _load_elements() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    data = json.loads((PACK_DIR / "elements.json").read_text(encoding="utf-8"))
+    data = read_shipped_json("rareearth", "elements.json")
     return tuple(data["symbols"]), tuple(data["rare_earths"])
 
 
@@ -83,6 +96,12 @@ def _check_symbols(values: list[str]) -> list[str]:
 class Cited(_Model):
     citation: str
     reliability: Reliability
+    sources: tuple[str, ...] = ()
+
+    @property
+    def evidence(self) -> Evidence:
+        """The reliability letter on the one evidence scale."""
+        return evidence_of(self.reliability)
 
 
 class Announcement(Cited):
@@ -199,14 +218,17 @@ class ForeignExport(_Model):
     limbs: dict[Literal["1", "2", "3"], Limb]
     part_i: list[PartIItem]
     part_i_citation: str
+    part_i_sources: tuple[str, ...] = ()
     part_i_reliability: Reliability
     part_ii: PartII
     part_ii_assemblies: PartIIAssemblies
     aggregation: Literal["sum", "max"]
     aggregation_citation: str
+    aggregation_sources: tuple[str, ...] = ()
     aggregation_reliability: Reliability
     limb2_requires_chinese_rare_earths: bool
     limb2_citation: str
+    limb2_sources: tuple[str, ...] = ()
     limb2_reliability: Reliability
     humanitarian: Humanitarian
 
@@ -251,36 +273,52 @@ class RulePack(_Model):
             w for w in self.suspensions if announcement in w.applies_to and w.lapsed_unknown(day)
         ]
 
+    def cited(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """``(field path, source ids)`` for every citation in the pack."""
+        for key, ann in self.announcements.items():
+            yield f"announcements.{key}.sources", ann.sources
+        for n, window in enumerate(self.suspensions):
+            yield f"suspensions.{n}.sources", window.sources
+        cfc, fe = self.export_from_china, self.foreign_export
+        for n, control in enumerate(cfc.controls):
+            for form_name, form in control.forms.items():
+                yield f"export_from_china.controls.{n}.forms.{form_name}.sources", form.sources
+        for n, ruling in enumerate(cfc.faq_rulings):
+            yield f"export_from_china.faq_rulings.{n}.sources", ruling.sources
+        if cfc.trace_rule is not None:
+            yield "export_from_china.trace_rule.sources", cfc.trace_rule.sources
+        for key, limb in fe.limbs.items():
+            yield f"foreign_export.limbs.{key}.sources", limb.sources
+        yield "foreign_export.part_i_sources", fe.part_i_sources
+        yield "foreign_export.part_ii.sources", fe.part_ii.sources
+        yield "foreign_export.part_ii_assemblies.sources", fe.part_ii_assemblies.sources
+        yield "foreign_export.aggregation_sources", fe.aggregation_sources
+        yield "foreign_export.limb2_sources", fe.limb2_sources
+        yield "foreign_export.humanitarian.sources", fe.humanitarian.sources
+        for n, rule in enumerate(self.licensing_outlook):
+            yield f"licensing_outlook.{n}.sources", rule.sources
+
+    def cite(self, item: Cited) -> str:
+        """*item*'s citation with its sources resolved (``citation [sources: S1 = title
+        (publisher, date), url; ...]``), as shown in the checker's triggers."""
+        if not item.sources:
+            return item.citation
+        resolved = "; ".join(f"{i} = {self.sources[i]}" if i in self.sources else i
+                             for i in item.sources)
+        return f"{item.citation} [sources: {resolved}]"
+
 
 def default_pack_path() -> Path:
     """Path of the built-in pack, to copy and edit."""
     return PACK_DIR / DEFAULT_PACK
 
 
-@lru_cache(maxsize=4)
-def _builtin_raw() -> str:
-    return default_pack_path().read_text(encoding="utf-8")
-
-
-def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in overlay.items():
-        if key == "extends":
-            continue
-        if key == "suspensions" and isinstance(value, list):
-            by_id = {w["id"]: dict(w) for w in base.get("suspensions", [])}
-            for window in value:
-                if not isinstance(window, dict) or "id" not in window:
-                    raise ValueError("each suspension in an extending pack needs an 'id'")
-                by_id[window["id"]] = {**by_id.get(window["id"], {}), **window}
-            merged[key] = list(by_id.values())
-        elif key in {"export_from_china", "foreign_export", "announcements", "sources"} and (
-            isinstance(value, dict) and isinstance(base.get(key), dict)
-        ):
-            merged[key] = {**base[key], **value}
-        else:
-            merged[key] = value
-    return merged
+#: How a pack with ``"extends": "default"`` merges over the built-in pack.
+PACK_OVERLAY = MergePolicy(
+    by_id={"suspensions": "id"},
+    one_level=frozenset({"export_from_china", "foreign_export", "announcements", "sources"}),
+)
+_NOTE_IDS = re.compile(r"\bS\d+\b")
 
 
 def load_rule_pack(source: str | Path | dict[str, Any] | RulePack | None = None) -> RulePack:
@@ -290,32 +328,38 @@ def load_rule_pack(source: str | Path | dict[str, Any] | RulePack | None = None)
     """
     if isinstance(source, RulePack):
         return source
-    label = "<built-in pack>"
+    builtin: dict[str, Any] = read_shipped_json("rareearth", DEFAULT_PACK)
     if source is None or source == "default":
-        raw: Any = json.loads(_builtin_raw())
-        label = str(default_pack_path())
+        source, label = builtin, str(default_pack_path())
     elif isinstance(source, dict):
-        raw = source
         label = "<pack dict>"
     else:
         label = str(source)
-        raw = read_json_file(source, "rule pack")
-    if not isinstance(raw, dict):
-        raise InputError("a rule pack must be a JSON object", file=label)
-    try:
-        if raw.get("extends") is not None:
-            if raw["extends"] != "default":
-                raise ValueError("'extends' must be \"default\"")
-            raw = _merge(json.loads(_builtin_raw()), raw)
-        pack = RulePack.model_validate({**raw, "source_path": label})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"invalid rule pack: {first['msg']}", file=label, column=where) from None
-    except ValueError as exc:
-        raise InputError(f"invalid rule pack: {exc}", file=label) from None
+    pack = load_overlay(RulePack, source, what="rule pack", shipped={"default": builtin},
+                        policy=PACK_OVERLAY, label=label, extra={"source_path": label})
     _check_references(pack, label)
-    return pack
+    return _resolve_sources(pack, label)
+
+
+def _resolve_sources(pack: RulePack, label: str) -> RulePack:
+    """Check that every cited id resolves (in the bibliography or the pack's own
+    ``sources``) and fill ``sources`` with the bibliography entries the pack cites or
+    names in a note."""
+    bib = bibliography()
+    wanted: dict[str, None] = {}
+    for where, ids in pack.cited():
+        missing = bib.unknown(ids, pack.sources)
+        if missing:
+            raise InputError(f"unknown source id {missing[0]!r}: not in the bibliography nor "
+                             "in the pack's 'sources'", file=label, column=where)
+        wanted.update(dict.fromkeys(ids))
+    notes = [w.note for w in pack.suspensions] + [pack.export_from_china.general_licence_note]
+    for note in notes:
+        wanted.update(dict.fromkeys(i for i in _NOTE_IDS.findall(note) if i in bib))
+    sources = {i: bib[i].describe() for i in wanted if i in bib and i not in pack.sources}
+    if not sources:
+        return pack
+    return pack.model_copy(update={"sources": {**pack.sources, **sources}})
 
 
 def _check_references(pack: RulePack, label: str) -> None:
