@@ -19,7 +19,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "exportscreen"
 
 # top-level part of the package -> layer; higher layers may import lower ones only
 LAYERS: dict[str, int] = {
-    "_version": 0, "errors": 0, "_lazy": 0, "knowledge": 0,
+    "_version": -1, "errors": -1, "_lazy": -1,  # the base every layer may use
+    "knowledge": 0,
     "io": 1,
     "lists": 2, "names": 2, "ownership": 2, "rareearth": 2,
     "screening": 3, "decisions": 6,  # decisions: the old import path of screening.decisions

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ._lazy import lazy_attributes
 from ._version import __version__
-from .errors import ExportScreenError, InputError
+from .errors import ExportScreenError, InputError, OutputError
 
 # public name -> module that defines it. Each area keeps its own block.
 _LAZY: dict[str, str] = {
@@ -66,9 +66,59 @@ _LAZY: dict[str, str] = {
     "Decision": "exportscreen.screening.decisions",
     "DecisionBook": "exportscreen.screening.decisions",
     "load_decisions": "exportscreen.screening.decisions",
+    # reports
+    "write_report": "exportscreen.report",
 }
 
-__all__ = ["ExportScreenError", "InputError", "__version__", *sorted(_LAZY)]
+# written out (not computed from _LAZY) so that type checkers see what is exported
+__all__ = [
+    "HIT_THRESHOLD",
+    "POSSIBLE_THRESHOLD",
+    "AffiliateFinding",
+    "AffiliateLink",
+    "AffiliatesResult",
+    "Alert",
+    "BomCheckReport",
+    "Decision",
+    "DecisionBook",
+    "Entity",
+    "ExportScreenError",
+    "InputError",
+    "ListDiff",
+    "ListEntry",
+    "ListProvenance",
+    "ListedParty",
+    "NameMatch",
+    "NameMatcher",
+    "OutputError",
+    "OwnershipGraph",
+    "RejectedRecord",
+    "RowResult",
+    "RulePack",
+    "RulePreset",
+    "ScreeningList",
+    "ScreeningRun",
+    "Trigger",
+    "Verdict",
+    "__version__",
+    "apply_affiliates_rule",
+    "check_bom",
+    "check_bom_report",
+    "compare_names",
+    "describe_list",
+    "detect_columns",
+    "get_rule",
+    "list_rules",
+    "load_bom",
+    "load_decisions",
+    "load_list",
+    "load_listed_csv",
+    "load_rule_pack",
+    "normalize_name",
+    "screen",
+    "screen_suppliers",
+    "write_report",
+]
 
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
@@ -76,51 +126,120 @@ __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
 
 if TYPE_CHECKING:  # what the lazy table resolves to, for type checkers and IDEs
     from .lists import (
-        ListDiff,
-        ListEntry,
-        ListProvenance,
-        RejectedRecord,
-        ScreeningList,
-        describe_list,
-        load_list,
+        ListDiff as ListDiff,
+    )
+    from .lists import (
+        ListEntry as ListEntry,
+    )
+    from .lists import (
+        ListProvenance as ListProvenance,
+    )
+    from .lists import (
+        RejectedRecord as RejectedRecord,
+    )
+    from .lists import (
+        ScreeningList as ScreeningList,
+    )
+    from .lists import (
+        describe_list as describe_list,
+    )
+    from .lists import (
+        load_list as load_list,
     )
     from .names import (
-        HIT_THRESHOLD,
-        POSSIBLE_THRESHOLD,
-        NameMatch,
-        NameMatcher,
-        compare_names,
-        normalize_name,
+        HIT_THRESHOLD as HIT_THRESHOLD,
+    )
+    from .names import (
+        POSSIBLE_THRESHOLD as POSSIBLE_THRESHOLD,
+    )
+    from .names import (
+        NameMatch as NameMatch,
+    )
+    from .names import (
+        NameMatcher as NameMatcher,
+    )
+    from .names import (
+        compare_names as compare_names,
+    )
+    from .names import (
+        normalize_name as normalize_name,
     )
     from .ownership import (
-        AffiliateFinding,
-        AffiliatesResult,
-        Entity,
-        ListedParty,
-        OwnershipGraph,
-        RulePreset,
-        apply_affiliates_rule,
-        get_rule,
-        list_rules,
-        load_listed_csv,
+        AffiliateFinding as AffiliateFinding,
+    )
+    from .ownership import (
+        AffiliatesResult as AffiliatesResult,
+    )
+    from .ownership import (
+        Entity as Entity,
+    )
+    from .ownership import (
+        ListedParty as ListedParty,
+    )
+    from .ownership import (
+        OwnershipGraph as OwnershipGraph,
+    )
+    from .ownership import (
+        RulePreset as RulePreset,
+    )
+    from .ownership import (
+        apply_affiliates_rule as apply_affiliates_rule,
+    )
+    from .ownership import (
+        get_rule as get_rule,
+    )
+    from .ownership import (
+        list_rules as list_rules,
+    )
+    from .ownership import (
+        load_listed_csv as load_listed_csv,
     )
     from .rareearth import (
-        BomCheckReport,
-        RulePack,
-        Trigger,
-        Verdict,
-        check_bom,
-        check_bom_report,
-        load_bom,
-        load_rule_pack,
+        BomCheckReport as BomCheckReport,
+    )
+    from .rareearth import (
+        RulePack as RulePack,
+    )
+    from .rareearth import (
+        Trigger as Trigger,
+    )
+    from .rareearth import (
+        Verdict as Verdict,
+    )
+    from .rareearth import (
+        check_bom as check_bom,
+    )
+    from .rareearth import (
+        check_bom_report as check_bom_report,
+    )
+    from .rareearth import (
+        load_bom as load_bom,
+    )
+    from .rareearth import (
+        load_rule_pack as load_rule_pack,
+    )
+    from .report import write_report as write_report
+    from .screening import (
+        AffiliateLink as AffiliateLink,
     )
     from .screening import (
-        AffiliateLink,
-        Alert,
-        RowResult,
-        ScreeningRun,
-        detect_columns,
-        screen,
-        screen_suppliers,
+        Alert as Alert,
     )
-    from .screening.decisions import Decision, DecisionBook, load_decisions
+    from .screening import (
+        RowResult as RowResult,
+    )
+    from .screening import (
+        ScreeningRun as ScreeningRun,
+    )
+    from .screening import (
+        detect_columns as detect_columns,
+    )
+    from .screening import (
+        screen as screen,
+    )
+    from .screening import (
+        screen_suppliers as screen_suppliers,
+    )
+    from .screening.decisions import Decision as Decision
+    from .screening.decisions import DecisionBook as DecisionBook
+    from .screening.decisions import load_decisions as load_decisions

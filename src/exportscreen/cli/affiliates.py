@@ -9,18 +9,16 @@ evidence: contributions, roots, one shortest path and aggregate bounds.
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as _dt
-import io
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from ..errors import InputError
-from ..io.read import iso_date
+from ..io.read import dump_json
 from ..ownership.engine import CSV_COLUMNS, AffiliatesResult, apply_affiliates_rule, load_listed_csv
 from ..ownership.graph import OwnershipGraph
 from ..ownership.rules import RulePreset, SuspensionWindow, get_rule, load_rule_file
+from ..report.table import format_table
+from .options import add_out_option, cli_date, emit, output_format
 
 __all__ = ["parse_suspensions", "register", "resolve_rule", "run_affiliates", "write_result"]
 
@@ -60,8 +58,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         choices=("in_scope", "out_of_scope"),
                         help="how an entity with no country is treated by a foreign-only rule "
                         "(preset default: in_scope, flagged)")
-    parser.add_argument("--format", choices=("json", "csv", "table"), default="json")
-    parser.add_argument("--out", metavar="PATH", help="write the result here instead of stdout")
+    add_out_option(parser, ("json", "csv", "tsv", "xlsx", "table"), "json")
     parser.set_defaults(func=run_affiliates)
 
 
@@ -83,12 +80,6 @@ def resolve_rule(text: str) -> RulePreset:
         raise InputError(exc.message, column="--rule") from None
 
 
-def _cli_date(text: str, option: str) -> _dt.date:
-    t = text.strip()
-    try:
-        return iso_date(t)
-    except ValueError:
-        raise InputError(f"not a date in the form YYYY-MM-DD: {text!r}", column=option) from None
 
 
 def parse_suspensions(values: list[str]) -> tuple[SuspensionWindow, ...]:
@@ -100,37 +91,37 @@ def parse_suspensions(values: list[str]) -> tuple[SuspensionWindow, ...]:
         if ".." not in value:
             raise InputError(f"expected FROM..TO, got {value!r}", column="--suspended")
         start, end = value.split("..", 1)
-        s = _cli_date(start, "--suspended") if start.strip() else None
-        e = _cli_date(end, "--suspended") if end.strip() else None
+        s = cli_date(start, "--suspended") if start.strip() else None
+        e = cli_date(end, "--suspended") if end.strip() else None
         if s and e and s > e:
             raise InputError(f"suspension starts after it ends: {value!r}", column="--suspended")
         windows.append(SuspensionWindow(start=s, end=e, note="set on the command line"))
     return tuple(windows)
 
 
-def write_result(result: AffiliatesResult, fmt: str, stream: TextIO) -> None:
-    """Write *result* as ``json``, ``csv`` or ``table``."""
+def render_table(result: AffiliatesResult) -> str:
+    """The plain-text table of ``--format table``, with a head line saying the rule's state."""
+    rows = [dict(r, path=r["path"].split(" > ") if r["path"] else []) for r in
+            result.csv_rows()]
+    state = ("suspended" if result.suspended else "in force" if result.rule_in_force
+             else "not in force")
+    head = (f"rule {result.rule.id} at {result.as_of.isoformat()} ({state})"
+            f": {len(rows)} finding(s)\n")
+    return head + format_table(rows, TABLE_COLUMNS, empty="(no findings)")
+
+
+def write_result(result: AffiliatesResult, fmt: str, args: argparse.Namespace) -> None:
+    """Write *result* as ``json``, ``csv``/``tsv``/``xlsx`` or ``table`` (:func:`emit`)."""
     if fmt == "json":
-        from ..io.read import dump_json
-
-        dump_json(result.to_dict(), stream)
-    elif fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(result.csv_rows())
+        emit(args, fmt, text=dump_json(result.to_dict()))
+    elif fmt == "table":
+        emit(args, fmt, text=render_table(result))
     else:
-        from ..report.table import format_table
-
-        rows = [dict(r, path=r["path"].split(" > ") if r["path"] else []) for r in
-                result.csv_rows()]
-        head = (f"rule {result.rule.id} at {result.as_of.isoformat()} "
-                f"({'in force' if result.rule_in_force and not result.suspended else 'suspended' if result.suspended else 'not in force'})"  # noqa: E501
-                f": {len(rows)} finding(s)\n")
-        stream.write(head)
-        stream.write(format_table(rows, TABLE_COLUMNS, empty="(no findings)"))
-
+        emit(args, fmt, rows=result.csv_rows(), columns=list(CSV_COLUMNS))
 
 def run_affiliates(args: argparse.Namespace) -> int:
+    fmt = output_format(args, file_formats=("json", "csv", "tsv", "xlsx"),
+                        inputs=(args.ownership, args.listed, args.entities))
     rule = resolve_rule(args.rule)
     updates: dict[str, object] = {}
     if args.suspended is not None:
@@ -139,20 +130,12 @@ def run_affiliates(args: argparse.Namespace) -> int:
         updates["unknown_country"] = args.unknown_country
     if updates:
         rule = rule.model_copy(update=updates)
-    as_of = _cli_date(args.as_of, "--as-of") if args.as_of is not None else None
+    as_of = cli_date(args.as_of, "--as-of") if args.as_of is not None else None
     graph = OwnershipGraph.from_csv(args.ownership, entities=args.entities,
                                     percent_scale=getattr(args, "percent_scale", "percent"))
     listed = load_listed_csv(args.listed)
     result = apply_affiliates_rule(graph, listed, rule=rule, as_of=as_of)
     for notice in result.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)
-    if args.out:
-        buffer = io.StringIO()
-        write_result(result, args.format, buffer)
-        try:
-            Path(args.out).write_text(buffer.getvalue(), encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write the output: {exc}", file=args.out) from None
-    else:
-        write_result(result, args.format, sys.stdout)
+    write_result(result, fmt, args)
     return 0

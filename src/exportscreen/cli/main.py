@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 
 from .._version import __version__
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from . import affiliates, lists, match, rare_earth, screen
 
 __all__ = ["build_parser", "main"]
@@ -59,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"exportscreen: error: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:  # the input was fine; the result could not be written
+        print(f"exportscreen: error: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # e.g. `exportscreen ... | head`
         sys.stderr.close()
         return 0

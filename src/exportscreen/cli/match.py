@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from ..errors import InputError
+from ..io.write import table_to_stdout
 from ..names.matcher import (
     _ORGANIZATION_TYPES,
     _PERSON_TYPES,
@@ -14,6 +15,7 @@ from ..names.matcher import (
     NameMatcher,
     with_best_match_columns,
 )
+from .options import print_list_notice
 
 __all__ = ["register", "run_match"]
 
@@ -97,7 +99,7 @@ def _match_record(match: NameMatch) -> dict[str, Any]:
 
 def run_match(args: argparse.Namespace) -> int:
     from ..io.read import dump_json
-    from ..lists import load_list, print_list_notice
+    from ..lists import load_list
     from ..report.table import format_table
 
     _check_options(args)
@@ -127,11 +129,8 @@ def run_match(args: argparse.Namespace) -> int:
                 sys.stdout,
             )
         elif args.format == "csv":
-            import pandas as pd
-
             columns = [f for f in NameMatch.model_fields if f != "query"]
-            frame = pd.DataFrame([_match_record(m) for m in matches], columns=columns)
-            sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+            table_to_stdout([_match_record(m) for m in matches], columns=columns)
         else:
             rows = [_match_record(m) for m in matches]
             sys.stdout.write(format_table(rows, _TABLE_COLUMNS, empty="(no match)"))
@@ -208,7 +207,7 @@ def _run_batch(
         return 0
     out = with_best_match_columns(table.frame, results)
     if args.format == "csv":
-        sys.stdout.write(out.to_csv(index=False, lineterminator="\n"))
+        table_to_stdout(out)
     else:
         columns = [
             args.name_column,

@@ -7,12 +7,13 @@ One verdict per product (``license_required``, ``not_required``, ``needs_review`
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import json
 import sys
 
-from ..errors import InputError
-from ..io.read import iso_date
+from ..rareearth.checker import check_bom_report
+from ..rareearth.models import BomCheckReport
+from ..report.table import format_table
+from .options import add_out_option, cli_date, emit, output_format
 
 __all__ = ["register", "run_rare_earth"]
 
@@ -31,13 +32,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="shipment date YYYY-MM-DD for every product (default: each product's ship_date, "
         "else today)",
     )
-    parser.add_argument("--format", choices=("json", "csv", "table"), default="json")
+    add_out_option(parser, ("json", "csv", "tsv", "xlsx", "table"), "json")
     parser.add_argument(
         "--pack",
         help="rule pack JSON file replacing or extending the built-in pack "
         "(e.g. to record an extension of a suspension)",
     )
-    parser.add_argument("--out", help="write the result to this file instead of stdout")
     parser.set_defaults(func=run_rare_earth)
 
 
@@ -52,51 +52,31 @@ TABLE_COLUMNS = ("product_id", "status", "control_codes", "trigger_lines", "rati
                  "licensing_outlook")
 
 
-def render(report: object, fmt: str) -> str:
-    import json
-
-    from ..rareearth.models import BomCheckReport
-    from ..report.table import format_table
-
-    assert isinstance(report, BomCheckReport)
+def render(report: BomCheckReport, fmt: str) -> str:
+    """The report as JSON or as the plain-text table (tables in files go through emit)."""
     if fmt == "json":
         # to_dict() is already plain JSON data: same layout as io.read.dump_json, without its walk
         return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    rows = report.rows()
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buffer.getvalue()
-    return format_table(rows, TABLE_COLUMNS, empty="(no products)")
+    return format_table(report.rows(), TABLE_COLUMNS, empty="(no products)")
 
 
 def run_rare_earth(args: argparse.Namespace) -> int:
+    fmt = output_format(args, file_formats=("json", "csv", "tsv", "xlsx"),
+                        inputs=(args.bom, args.pack))
 
-    from ..rareearth.checker import check_bom_report
 
     date = None
     if args.date is not None:
         # only YYYY-MM-DD: fromisoformat alone also takes 20260301 and 2026-W10-1, and an
         # empty --date would silently become today
-        try:
-            date = iso_date(args.date)
-        except ValueError:
-            raise InputError(f"not a date in the form YYYY-MM-DD: {args.date!r}",
-                             column="--date") from None
+        date = cli_date(args.date, "--date")
     report = check_bom_report(args.bom, date=date, pack=args.pack)
     for notice in report.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)
-    text = render(report, args.format)
-    if args.out:
-        try:
-            with open(args.out, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise InputError(f"cannot write the output: {exc}", file=args.out) from None
+    if fmt in ("json", "table"):
+        emit(args, fmt, text=render(report, fmt))
     else:
-        sys.stdout.write(text)
+        emit(args, fmt, rows=report.rows(), columns=list(CSV_COLUMNS))
     counts: dict[str, int] = {}
     for verdict in report.verdicts:
         counts[verdict.status] = counts.get(verdict.status, 0) + 1

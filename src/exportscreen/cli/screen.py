@@ -10,10 +10,11 @@ from typing import Any
 
 from ..errors import InputError
 from ..io.read import dump_json
+from ..io.write import check_output, table_to_stdout
 from ..lists import describe_list
 from ..ownership.rules import load_rule_file
-from ..report import write_report
-from ..report.csv import frame_to_csv, write_decisions_template
+from ..report import REPORT_FORMATS, write_report
+from ..report.csv import write_decisions_template
 from ..report.json import run_to_dict
 from ..report.summary import format_summary
 from ..screening import STATUSES, screen
@@ -40,7 +41,8 @@ examples:
   exportscreen screen suppliers.csv --decisions decisions.csv --since week1.json \\
       --out week2.json
 
---out picks the format from the extension: .csv (spreadsheet-safe), .json (full
+--out picks the format from the extension: .csv, .tsv or .xlsx (spreadsheet-safe:
+formulas defused), .json (full
 provenance, usable later with --since), .html (single-file report for analysts).
 A readable summary (counts per status and every alert) goes to stdout; --format csv|json
 puts the results there instead (exportscreen screen s.csv --format json | jq ...);
@@ -95,7 +97,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--since", metavar="PREVIOUS.json", help="previous run's JSON: report what changed"
     )
     parser.add_argument(
-        "--out", metavar="FILE", help="write results.csv, results.json or report.html"
+        "--out", metavar="FILE",
+        help="write results.csv, results.tsv, results.xlsx, results.json or report.html "
+        "(the extension sets the format; written atomically)",
     )
     parser.add_argument(
         "--hit-threshold", type=float, default=None, help="name score for a hit (0-100)"
@@ -146,10 +150,6 @@ def run_screen_command(args: argparse.Namespace) -> int:
     """``exportscreen screen``: run, write ``--out`` (by extension) or print a summary."""
 
     out = getattr(args, "out", None)
-    if out:
-        suffix = Path(out).suffix.lower()
-        if suffix not in (".csv", ".json", ".html", ".htm"):
-            raise InputError("--out must end in .csv, .json or .html", file=str(out))
     progress = {"always": True, "never": False}.get(getattr(args, "progress", "auto"),
                                                     _stderr_is_tty())
     if args.entities and not args.ownership:
@@ -158,9 +158,11 @@ def run_screen_command(args: argparse.Namespace) -> int:
         raise InputError("--percent-scale needs --ownership", column="--percent-scale")
     inputs = [args.suppliers, args.ownership, args.entities, args.decisions, args.since]
     template_path = getattr(args, "decisions_template", None)
-    for flag, target in (("--out", out), ("--decisions-template", template_path)):
-        if target:
-            _check_output(flag, target, [p for p in inputs if p])
+    if out:  # before any work: the format from the extension, a folder that exists
+        check_output(out, allowed=REPORT_FORMATS, inputs=inputs)
+    if template_path:
+        check_output(template_path, "csv", allowed=("csv",), option="--decisions-template",
+                     inputs=inputs)
     if out and template_path and Path(out).resolve() == Path(template_path).resolve():
         raise InputError("--decisions-template and --out name the same file", file=out)
     lst = _resolve_list(args.list_path)
@@ -188,9 +190,9 @@ def run_screen_command(args: argparse.Namespace) -> int:
     template = getattr(args, "decisions_template", None)
     if template:
 
-        _write(template, lambda: write_decisions_template(run, template))
+        write_decisions_template(run, template)
     if out:
-        _write(out, lambda: write_report(run, out))
+        write_report(run, out)
         counts = run.summary
         print(
             f"exportscreen: wrote {out}: {counts['rows']} rows, "
@@ -201,7 +203,7 @@ def run_screen_command(args: argparse.Namespace) -> int:
         stdout_format = getattr(args, "format", "summary")
         if stdout_format == "csv":
 
-            sys.stdout.write(frame_to_csv(run.frame))
+            table_to_stdout(run.frame)
         elif stdout_format == "json":
 
             dump_json(run_to_dict(run), sys.stdout)

@@ -5,7 +5,7 @@
     >>> xs.describe_list(lst)                  # which list, how old (for stderr)
 """
 
-from .cache import cache_dir, current_list_info, describe_list, print_list_notice
+from .cache import cache_dir, current_list_info, describe_list
 from .loader import detect_format, load_list
 from .models import ListDiff, ListEntry, ListProvenance, RejectedRecord, ScreeningList
 
@@ -20,5 +20,4 @@ __all__ = [
     "describe_list",
     "detect_format",
     "load_list",
-    "print_list_notice",
 ]

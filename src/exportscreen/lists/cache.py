@@ -14,13 +14,10 @@ version folder is kept; older ones are pruned.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import hashlib
 import json
 import os
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -162,22 +159,3 @@ def describe_list(lst: ScreeningList, today: _dt.date | None = None) -> str:
     return line
 
 
-def print_list_notice(lst: ScreeningList, stream: Any = None) -> None:
-    """Print :func:`describe_list` to stderr (what CLI commands call after loading a list)."""
-    print(describe_list(lst), file=stream or sys.stderr)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write *data* to *path* atomically: a temp file in the same folder, fsync, os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import gzip
-import hashlib
 import json
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .models import ListEntry, ListProvenance, ScreeningList
 
-__all__ = ["SNAPSHOT_CSV", "SNAPSHOT_ENTRIES", "build_snapshot", "load_snapshot",
+__all__ = ["SNAPSHOT_CSV", "SNAPSHOT_ENTRIES", "load_snapshot",
            "snapshot_metadata"]
 
 SNAPSHOT_CSV = "csl_2022-05.csv.gz"
@@ -144,39 +142,3 @@ def load_snapshot() -> ScreeningList:
         notices=tuple(meta.get("notices", ())),
     )
     return ScreeningList.model_construct(entries=entries, provenance=provenance, rejected=())
-
-
-def build_snapshot(csv_path: Path | None = None, data_dir: Path | None = None) -> dict[str, Any]:
-    """(Re)build the compact entries file and metadata from the CSV (maintainers only)."""
-    from .csl import parse_csl_csv
-
-    data_dir = data_dir or Path(str(resources.files("exportscreen").joinpath("data")))
-    if csv_path is not None:
-        raw = csv_path.read_bytes()
-        (data_dir / SNAPSHOT_CSV).write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
-    else:
-        raw = gzip.decompress((data_dir / SNAPSHOT_CSV).read_bytes())
-    entries, _rejected, notices = parse_csl_csv(raw, SNAPSHOT_CSV, strict=True)
-    (data_dir / SNAPSHOT_ENTRIES).write_bytes(encode_entries(entries))
-    meta = {
-        "source": "US Consolidated Screening List (embedded snapshot, May 2022)",
-        "publisher": "US International Trade Administration (data from BIS, Treasury/OFAC "
-        "and State)",
-        "url": "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv",
-        "snapshot_date": "2022-05-16",
-        "snapshot_date_basis": "commit date of the copy; latest start_date in the data is "
-        "2022-04-21",
-        "sha256": hashlib.sha256(raw).hexdigest(),
-        "entries": len(entries),
-        "notices": notices,
-    }
-    (data_dir / SNAPSHOT_META).write_text(
-        json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    return meta
-
-
-if __name__ == "__main__":  # pragma: no cover - maintainer tool
-    import sys
-
-    print(json.dumps(build_snapshot(Path(sys.argv[1]) if len(sys.argv) > 1 else None), indent=2))

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExportScreenError, InputError
-from .cache import _atomic_write, lists_dir, load_default, read_pointer
+from ..io.write import write_bytes_atomic
+from .cache import lists_dir, load_default, read_pointer
 
 __all__ = ["OFFICIAL_CSL_URL", "UpdateError", "UpdateResult", "update_list"]
 
@@ -199,13 +200,13 @@ def update_list(
                 tmp_folder = staging / "version"
                 tmp_folder.mkdir()
                 download.replace(tmp_folder / filename)
-                (tmp_folder / "entries.json.gz").write_bytes(blob)
+                write_bytes_atomic(tmp_folder / "entries.json.gz", blob)
                 try:
                     tmp_folder.replace(folder)
                 except OSError:
                     if not folder.is_dir():  # not a concurrent update of the same list
                         raise
-            _atomic_write(base / "current.json",
+            write_bytes_atomic(base / "current.json",
                           (json.dumps(pointer, indent=2, ensure_ascii=False) + "\n").encode())
         except OSError as exc:
             raise UpdateError(f"cannot install the list in {base}: {exc}") from None

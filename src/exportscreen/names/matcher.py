@@ -167,6 +167,8 @@ class NameMatcher:
             raise ValueError("thresholds must satisfy 0 <= possible <= hit <= 100")
         self.entries: tuple[ListEntry, ...] = tuple(lst)
         self.provenance = lst.provenance if isinstance(lst, ScreeningList) else None
+        # the list it was built from, so screen(list=matcher) can reuse the matcher
+        self.screening_list = lst if isinstance(lst, ScreeningList) else None
         self.hit_threshold = float(hit_threshold)
         self.possible_threshold = float(possible_threshold)
         self.params = params

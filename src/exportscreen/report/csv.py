@@ -16,53 +16,37 @@ Example::
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import pandas as pd
+import pandas as pd
 
-    from ..screening import ScreeningRun
+from ..io.write import FORMULA_TRIGGERS, cell_text, csv_text, write_table
+from ..screening.decisions import DECISION_COLUMNS
+from ..screening.model import ScreeningRun
 
 __all__ = ["DANGEROUS_PREFIXES", "defuse_cell", "frame_to_csv", "write_csv",
            "write_decisions_template"]
 
-DANGEROUS_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS_PREFIXES: tuple[str, ...] = FORMULA_TRIGGERS
 
 
 def defuse_cell(value: Any) -> str:
-    """Text of a cell that no spreadsheet will evaluate as a formula."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        text = f"{value:.1f}" if value == round(value, 1) else repr(value)
-    else:
-        text = str(value)
-    if text.startswith(DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
+    """Text of a cell that no spreadsheet will evaluate as a formula
+    (:func:`exportscreen.io.write.cell_text`, the one rule of every output)."""
+    return cell_text(value)
 
 
 def frame_to_csv(frame: pd.DataFrame) -> str:
     """CSV text (header + rows, CRLF line ends as RFC 4180) with every cell defused."""
-    buffer = io.StringIO()
-    # CRLF (RFC 4180): the writer then quotes any cell holding a CR or LF, so it stays one cell
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([defuse_cell(c) for c in frame.columns])
-    for values in frame.itertuples(index=False, name=None):
-        writer.writerow([defuse_cell(v) for v in values])
-    return buffer.getvalue()
+    return csv_text(frame)
 
 
 def write_csv(run_or_frame: ScreeningRun | pd.DataFrame, path: str | Path) -> None:
-    """Write the results table as UTF-8 CSV (with BOM, so Excel reads the encoding)."""
-    frame: pd.DataFrame = (
-        run_or_frame.frame if hasattr(run_or_frame, "frame") else run_or_frame  # type: ignore[assignment]
-    )
-    Path(path).write_text(frame_to_csv(frame), encoding="utf-8-sig", newline="")
+    """Write the results table as UTF-8 CSV (with BOM, so Excel reads the encoding),
+    atomically (:func:`exportscreen.io.write.write_table`)."""
+    frame = run_or_frame.frame if isinstance(run_or_frame, ScreeningRun) else run_or_frame
+    write_table(path, frame)
 
 
 def write_decisions_template(run: ScreeningRun, path: str | Path) -> None:
@@ -70,9 +54,6 @@ def write_decisions_template(run: ScreeningRun, path: str | Path) -> None:
 
     Lines left without a decision are reported and ignored when the file is read back.
     """
-    import pandas as pd
-
-    from ..screening.decisions import DECISION_COLUMNS
 
     records = []
     for result in run.rows:
@@ -90,4 +71,4 @@ def write_decisions_template(run: ScreeningRun, path: str | Path) -> None:
             })
     columns = [*DECISION_COLUMNS, "row", "name", "status", "score", "matched_name",
                "matched_list"]
-    write_csv(pd.DataFrame(records, columns=columns), path)
+    write_table(path, pd.DataFrame(records, columns=columns), format="csv")

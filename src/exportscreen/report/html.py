@@ -13,6 +13,8 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..io.write import write_text_atomic
+
 if TYPE_CHECKING:
     from ..screening import AffiliateLink, RowResult, ScreeningRun
 
@@ -268,4 +270,4 @@ def render_html(run: ScreeningRun, *, title: str = "Supplier screening report") 
 
 def write_html(run: ScreeningRun, path: str | Path) -> None:
     """Write :func:`render_html` to *path* (UTF-8)."""
-    Path(path).write_text(render_html(run), encoding="utf-8")
+    write_text_atomic(path, render_html(run))

@@ -21,13 +21,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..io.read import dump_json
+from ..io.write import write_text_atomic
 from ..screening.model import FORMAT_VERSION, ScreeningRun, run_to_dict
 
-__all__ = ["FORMAT_VERSION", "run_to_dict", "write_json"]
+__all__ = ["FORMAT_VERSION", "run_json_text", "run_to_dict", "write_json"]
 
 
+
+
+def run_json_text(run: ScreeningRun) -> str:
+    """The JSON report as text (stable key order as built, 2-space indent)."""
+    return dump_json(run_to_dict(run))
 
 
 def write_json(run: ScreeningRun, path: str | Path) -> None:
-    """Write the JSON report (UTF-8, stable key order as built, 2-space indent)."""
-    Path(path).write_text(dump_json(run_to_dict(run)), encoding="utf-8")
+    """Write the JSON report (UTF-8), atomically."""
+    write_text_atomic(path, run_json_text(run))

@@ -317,7 +317,6 @@ def _affiliate_alert(
     )
 
 def _entity_list(own: _Ownership, ids: Iterable[str]) -> ScreeningList:
-
     made: list[ListEntry] = []
     for entity_id in sorted(set(ids)):
         entity = own.entities.get(entity_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -64,8 +66,56 @@ def _only_exact(name: str) -> bool:
     analysis = analyze_name(name)
     return bool(analysis.tokens) and not identifies_someone(analysis)
 
-def _make_matcher(lst: ScreeningList, hit: float | None, possible: float | None) -> Any:
+# matchers built by screen(), by list content and thresholds: building one takes about a
+# second for the CSL, and a script that screens one row at a time must not pay it per call
+_MATCHERS: OrderedDict[tuple[str, str, float, float], NameMatcher] = OrderedDict()
+_MATCHERS_KEPT = 4
 
+
+def list_and_matcher(
+    source: Any, hit: float | None, possible: float | None
+) -> tuple[ScreeningList, NameMatcher]:
+    """The list to screen against and its matcher, from what ``screen(list=...)`` takes: a
+    :class:`NameMatcher` (reused as it is unless other thresholds are asked for), a
+    :class:`ScreeningList`, ``"default"``/``None`` or a path to a list file."""
+    if isinstance(source, NameMatcher):
+        lst = source.screening_list
+        if lst is None:
+            raise TypeError("list=: a NameMatcher built from a ScreeningList is needed (this "
+                            "one was built from bare entries, which carry no provenance)")
+        if (hit is None or float(hit) == source.hit_threshold) and (
+                possible is None or float(possible) == source.possible_threshold):
+            return lst, source
+        return lst, NameMatcher(
+            lst, params=source.params,
+            hit_threshold=source.hit_threshold if hit is None else hit,
+            possible_threshold=source.possible_threshold if possible is None else possible,
+        )
+    if not (source is None or isinstance(source, ScreeningList | str | os.PathLike)):
+        raise TypeError(
+            "list= takes a ScreeningList, a NameMatcher, 'default' or the path of a list "
+            f"file, not {type(source).__name__}"
+        )
+    lst = _resolve_list(source)
+    return lst, _make_matcher(lst, hit, possible)
+
+
+def _make_matcher(lst: ScreeningList, hit: float | None, possible: float | None) -> NameMatcher:
+    key = (lst.list_id, lst.provenance.model_dump_json(),
+           HIT_THRESHOLD if hit is None else float(hit),
+           POSSIBLE_THRESHOLD if possible is None else float(possible))
+    cached = _MATCHERS.get(key)
+    if cached is not None:
+        _MATCHERS.move_to_end(key)
+        return cached
+    matcher = _build_matcher(lst, hit, possible)
+    _MATCHERS[key] = matcher
+    while len(_MATCHERS) > _MATCHERS_KEPT:
+        _MATCHERS.popitem(last=False)
+    return matcher
+
+
+def _build_matcher(lst: ScreeningList, hit: float | None, possible: float | None) -> NameMatcher:
     return NameMatcher(
         lst,
         hit_threshold=HIT_THRESHOLD if hit is None else hit,

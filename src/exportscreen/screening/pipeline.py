@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
@@ -37,9 +38,9 @@ from .matching import (
     _match_unique,
     _name_alert,
     _only_exact,
-    _resolve_list,
     _thresholds,
     _unscreenable_name,
+    list_and_matcher,
 )
 from .model import (
     EXTRA_COLUMNS,
@@ -54,6 +55,29 @@ from .model import (
     _sha256_json,
 )
 from .since import _diff, _load_previous
+
+
+def supplier_table(suppliers: object) -> str | Path | pd.DataFrame:
+    """What :func:`screen` takes as suppliers, as the table reader takes it: a DataFrame or
+    a path as they are, a Series of names as a one-column frame (named after the Series,
+    else ``name``), a list or tuple of names as a ``name`` column."""
+    if isinstance(suppliers, pd.DataFrame | str | Path):
+        return suppliers
+    if isinstance(suppliers, os.PathLike):
+        return Path(suppliers)
+    if isinstance(suppliers, pd.Series):
+        column = str(suppliers.name) if suppliers.name is not None else "name"
+        return pd.DataFrame({column: suppliers.tolist()}, dtype=object)
+    if isinstance(suppliers, list | tuple):
+        wrong = next((v for v in suppliers if not isinstance(v, str)), None)
+        if wrong is not None:
+            raise TypeError(f"suppliers: a list of names holds only str, not "
+                            f"{type(wrong).__name__} ({wrong!r})")
+        return pd.DataFrame({"name": list(suppliers)}, dtype=object)
+    raise TypeError(
+        "suppliers: screen() takes a DataFrame, a Series of names, a list of names or the "
+        f"path of a CSV/TSV/Excel file, not {type(suppliers).__name__}"
+    )
 
 
 def _decision_for(book: DecisionBook, key: str, alert: Alert) -> Decision | None:
@@ -108,7 +132,7 @@ def _decide(
     return remaining, suppressed, reopened, confirmed
 
 def screen(
-    suppliers: str | Path | pd.DataFrame,
+    suppliers: str | Path | pd.DataFrame | pd.Series | Sequence[str],
     *,
     list: Any = "default",
     ownership: Any = None,
@@ -132,10 +156,16 @@ def screen(
     the run then reports, per row, what changed and why (``changes``, ``change`` column).
     ``percent_scale`` says how an ownership file or DataFrame writes stakes (``"percent"``
     or ``"fraction"``, see :meth:`OwnershipGraph.from_csv`).
-    """
 
+    *suppliers* is a DataFrame, a Series of names, a list of names, or the path of a CSV,
+    TSV or Excel file. *list* is a :class:`~exportscreen.ScreeningList`, a prebuilt
+    :class:`~exportscreen.NameMatcher` (reused: build it once, screen many times),
+    ``"default"`` or the path of a list file; the matcher built for a list is kept for the
+    next call with the same list and thresholds. Anything else is a ``TypeError`` naming
+    what is accepted.
+    """
     # blank lines stay rows (of empty cells, reported as errors): every row comes out
-    table = read_table(suppliers, keep_blank=True)
+    table = read_table(supplier_table(suppliers), keep_blank=True)
     frame = table.frame
     input_columns = tuple(str(c) for c in frame.columns)
     for column in (*RESULT_COLUMNS, *EXTRA_COLUMNS, "change"):
@@ -164,8 +194,7 @@ def screen(
     book = load_decisions(decisions)
     previous_data = _load_previous(previous)
 
-    lst = _resolve_list(list)
-    matcher = _make_matcher(lst, hit_threshold, possible_threshold)
+    lst, matcher = list_and_matcher(list, hit_threshold, possible_threshold)
     hit_t, possible_t = _thresholds(matcher, hit_threshold, possible_threshold)
     # keyed by (source, id): one CSL _id can sit on several lists (SDN, SSI, CAPTA ...),
     # and each record carries its own list and licence terms
