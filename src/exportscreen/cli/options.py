@@ -17,7 +17,14 @@ from typing import Any
 
 from ..errors import InputError
 from ..io.read import iso_date
-from ..io.write import check_output, table_to_stdout, write_table, write_text_atomic
+from ..io.write import (
+    check_output,
+    csv_bytes,
+    table_to_stdout,
+    write_bytes_atomic,
+    write_table,
+    write_text_atomic,
+)
 from ..lists import describe_list
 from ..lists.models import ScreeningList
 
@@ -60,8 +67,11 @@ def emit(args: argparse.Namespace, fmt: str, *, text: str | None = None,
     CSV/TSV/XLSX with every cell defused, or *text* (JSON, a plain-text table) as it is."""
     if fmt in TABLE_FORMATS:
         table = list(rows or ())
-        if args.out:
+        if args.out and fmt == "xlsx":
             write_table(args.out, table, columns=columns, format=fmt)
+        elif args.out:  # no BOM: these files were always plain UTF-8, read by programs
+            write_bytes_atomic(args.out, csv_bytes(table, columns=columns, format=fmt,
+                                                   bom=False))
         else:
             table_to_stdout(table, columns=columns, format=fmt)
         return
