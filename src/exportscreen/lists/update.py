@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExportScreenError, InputError
+from ..errors import ExportScreenError, InputError, OutputError
 from ..io.write import write_bytes_atomic
 from .cache import lists_dir, load_default, read_pointer
 
@@ -207,8 +207,8 @@ def update_list(
                     if not folder.is_dir():  # not a concurrent update of the same list
                         raise
             write_bytes_atomic(base / "current.json",
-                          (json.dumps(pointer, indent=2, ensure_ascii=False) + "\n").encode())
-        except OSError as exc:
+                               (json.dumps(pointer, indent=2, ensure_ascii=False) + "\n").encode())
+        except (OSError, OutputError) as exc:
             raise UpdateError(f"cannot install the list in {base}: {exc}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
