@@ -284,7 +284,7 @@ class _Checker:
         if lapsed:
             self.lapsed_seen.update(w.id for w in lapsed)
             ends = ", ".join(f"{w.announcement} ended {w.end}" for w in lapsed)
-            caveat = (f"not settled: the suspension ({ends}) has lapsed and rule pack "
+            caveat = (f"not settled: the suspension lapsed ({ends}) and rule pack "
                       f"{self.pack.pack_id} {self.pack.version} knows nothing later (information "
                       f"until {self.pack.information_until}); treated as in force "
                       "(conservative)")
@@ -744,8 +744,11 @@ def check_bom_report(
     line_product = product_of_top[bom.root] if n else np.zeros(0, np.int64)
     material = np.isin(bom.category, [_CAT[c] for c in _MATERIAL])
     has_ree = (bom.subtree_mask & REE_MASK) != 0
+    # parts, components and products that list a rare earth themselves are looked at too:
+    # the pack cannot place them, so they are never cleared without a ruling
     candidate = (material & (has_ree | ~bom.subtree_known)) | (
-        (bom.category == _CAT["other"]) & has_ree)
+        (bom.category == _CAT["other"]) & has_ree) | (
+        ~material & ((bom.own_mask & REE_MASK) != 0))
     checker.candidate = candidate
     interesting = np.zeros(bom.n_products, dtype=bool)
     interesting[line_product[candidate]] = True
