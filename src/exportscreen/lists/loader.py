@@ -30,6 +30,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -161,12 +162,16 @@ _READERS = {
 
 
 def load_list(
-    source: str | Path = "default",
+    source: str | Path | Sequence[str | Path] = "default",
     *,
     strict: bool = True,
     format: str | None = None,
 ) -> ScreeningList:
-    """Load a screening list.
+    """Load a screening list, or several screened together.
+
+    ``source`` may be a list of sources: each is loaded (its format recognised on its own)
+    and the result is one :class:`ScreeningList` over all of them
+    (:func:`~exportscreen.lists.combine.combine_lists`; ``provenance.lists`` names each).
 
     ``source`` is ``"default"`` or a path (see the module docstring for formats;
     ``format`` forces one of :data:`FORMATS`).
@@ -184,6 +189,14 @@ def load_list(
         >>> lst.provenance.entries, lst.get("26860").source
         (14160, 'sdn')
     """
+    if not isinstance(source, (str, Path)):
+        from .combine import combine_lists
+
+        sources = list(source)
+        if format is not None and len(sources) > 1:
+            raise InputError("format= applies to one list; give lists of several formats "
+                             "without it (each is recognised by content)")
+        return combine_lists([load_list(s, strict=strict, format=format) for s in sources])
     if isinstance(source, str) and source == "default":
         from .cache import load_default
 

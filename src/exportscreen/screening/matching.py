@@ -21,6 +21,10 @@ def _resolve_list(source: Any) -> ScreeningList:
 
     if isinstance(source, ScreeningList):
         return source
+    if isinstance(source, (list, tuple)) and any(isinstance(s, ScreeningList) for s in source):
+        from ..lists import combine_lists
+
+        return combine_lists([_resolve_list(s) for s in source])
 
     return load_list(source if source is not None else "default")
 

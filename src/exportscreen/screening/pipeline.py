@@ -367,7 +367,16 @@ def screen(
             status = top.status
             reason = top.reason
             if len(remaining) > 1:
-                reason += f" (+{len(remaining) - 1} more alert(s) in the JSON report)"
+                # the same party on several lists: name every other list and entry that
+                # matched as strongly, so a CSV reader sees them all
+                same = [a for a in remaining[1:] if a.status == top.status]
+                if same:
+                    reason += "; also " + "; ".join(
+                        f"{a.source} entry {a.entry_id} '{a.entry_name}' (score {a.score:g})"
+                        for a in same)
+                others = len(remaining) - 1 - len(same)
+                if others:
+                    reason += f" (+{others} more alert(s) in the JSON report)"
             if top.alert_hash in confirmed:
                 decision = "confirmed"
                 decision_note = confirmed[top.alert_hash].describe()
