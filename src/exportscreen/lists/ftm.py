@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,8 @@ def _dataset_sources() -> dict[str, str]:
 
 
 def _source_of(dataset: str, table: Mapping[str, str]) -> str:
-    return table.get(dataset.strip().lower(), dataset.strip())
+    key = " ".join(dataset.split()).lower()
+    return table.get(key) or re.sub(r"[^a-z0-9]+", "_", key).strip("_") or "opensanctions"
 
 
 def _entries_for(entity_id: str, schema: str, names: list[str], weak: list[str],
