@@ -14,6 +14,7 @@ import datetime as _dt
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,8 @@ from ..errors import InputError
 from .csl import RecordError
 from .models import ListEntry, RejectedRecord
 
-__all__ = ["ParsedList", "RecordError", "child", "children", "file_sha256", "local_name",
+__all__ = ["ParsedList", "RecordError", "child", "children", "file_sha256", "index_children",
+           "local_name",
            "parse_date", "record_failed", "stream_records", "text_of"]
 
 
@@ -50,9 +52,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=4096)
 def local_name(tag: str) -> str:
     """The tag without its ``{namespace}``."""
     return tag.rsplit("}", 1)[-1]
+
+
+def index_children(elem: Any) -> dict[str, list[Any]]:
+    """The direct children of *elem* by local name (one pass, for records read field by
+    field)."""
+    index: dict[str, list[Any]] = {}
+    for c in elem:
+        index.setdefault(local_name(c.tag), []).append(c)
+    return index
 
 
 def record_failed(exc: RecordError, *, strict: bool, label: str, number: int, what: str,

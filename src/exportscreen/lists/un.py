@@ -30,6 +30,7 @@ from .parsed import (
     child,
     children,
     file_sha256,
+    index_children,
     parse_date,
     record_failed,
     stream_records,
@@ -83,33 +84,42 @@ def parse_un_xml(path: Path, *, strict: bool = True) -> ParsedList:
 
 def _entry(elem: Any) -> ListEntry:
     kind = "individual" if elem.tag == "INDIVIDUAL" else "entity"
-    data_id = text_of(child(elem, "DATAID"))
-    reference = text_of(child(elem, "REFERENCE_NUMBER"))
+    fields = index_children(elem)
+
+    def first(name: str) -> str:
+        found = fields.get(name)
+        return text_of(found[0]) if found else ""
+
+    def every(name: str) -> list[Any]:
+        return fields.get(name, [])
+
+    data_id = first("DATAID")
+    reference = first("REFERENCE_NUMBER")
     if not (reference or data_id):
         raise RecordError("DATAID", "the record has neither a REFERENCE_NUMBER nor a DATAID")
-    name = " ".join(p for p in (text_of(child(elem, n)) for n in NAME_PARTS) if p)
+    name = " ".join(p for p in (first(n) for n in NAME_PARTS) if p)
     if not name:
         raise RecordError("FIRST_NAME", "the record has no name")
     aliases: list[str] = []
     low: list[str] = []
-    for alias in children(elem, f"{elem.tag}_ALIAS"):
+    for alias in every(f"{elem.tag}_ALIAS"):
         alias_name = text_of(child(alias, "ALIAS_NAME"))
         if not alias_name:
             continue
         aliases.append(alias_name)
         if text_of(child(alias, "QUALITY")).casefold() == "low":
             low.append(alias_name)
-    for original in children(elem, "NAME_ORIGINAL_SCRIPT"):
+    for original in every("NAME_ORIGINAL_SCRIPT"):
         if text_of(original):
             aliases.append(text_of(original))
     countries: dict[str, None] = {}
-    for nationality in children(elem, "NATIONALITY"):
+    for nationality in every("NATIONALITY"):
         for value in children(nationality, "VALUE"):
             code = country_code(text_of(value))
             if code:
                 countries.setdefault(code, None)
     addresses: list[str] = []
-    for address in children(elem, f"{elem.tag}_ADDRESS"):
+    for address in every(f"{elem.tag}_ADDRESS"):
         parts = [text_of(child(address, p)) for p in ADDRESS_PARTS]
         text = ", ".join(p for p in parts if p)
         if text:
@@ -118,7 +128,7 @@ def _entry(elem: Any) -> ListEntry:
         if code:
             countries.setdefault(code, None)
     identifiers: list[str] = []
-    for document in children(elem, "INDIVIDUAL_DOCUMENT"):
+    for document in every("INDIVIDUAL_DOCUMENT"):
         doc_type = text_of(child(document, "TYPE_OF_DOCUMENT"))
         number = text_of(child(document, "NUMBER"))
         issuer = (text_of(child(document, "ISSUING_COUNTRY"))
@@ -133,9 +143,9 @@ def _entry(elem: Any) -> ListEntry:
         id=reference or data_id, source=SOURCE, source_name=SOURCE_NAME, name=name,
         aliases=tuple(dict.fromkeys(a for a in aliases if a != name)), entity_type=kind,
         countries=tuple(countries), addresses=tuple(addresses),
-        programs=tuple(p for p in (text_of(child(elem, "UN_LIST_TYPE")),) if p),
+        programs=tuple(p for p in (first("UN_LIST_TYPE"),) if p),
         license_requirement=None, license_policy=None, federal_register_notice=None,
-        start_date=parse_date(text_of(child(elem, "LISTED_ON")), "LISTED_ON"),
-        remarks=text_of(child(elem, "COMMENTS1")) or None, identifiers=tuple(identifiers),
+        start_date=parse_date(first("LISTED_ON"), "LISTED_ON"),
+        remarks=first("COMMENTS1") or None, identifiers=tuple(identifiers),
         published_name=None, relations=(), notes=notes,
     )
