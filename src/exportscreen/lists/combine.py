@@ -37,7 +37,8 @@ def combine_lists(lists: Sequence[ScreeningList]) -> ScreeningList:
     entries: list[ListEntry] = []
     rejected: list[RejectedRecord] = []
     notices: list[str] = []
-    seen: dict[tuple[str, str, str], str] = {}
+    # (source, id) -> content hashes kept; hashing only where a key repeats keeps this cheap
+    seen: dict[tuple[str, str], list[ListEntry]] = {}
     dropped: dict[str, int] = {}
     provenances: list[ListProvenance] = []
     for lst in lists:
@@ -45,11 +46,11 @@ def combine_lists(lists: Sequence[ScreeningList]) -> ScreeningList:
         nested = prov.lists or (prov,)
         provenances.extend(nested)
         for entry in lst.entries:
-            key = (entry.source, entry.id, entry.content_hash)
-            if key in seen:
+            kept = seen.setdefault(entry.key, [])
+            if kept and any(k.content_hash == entry.content_hash for k in kept):
                 dropped[prov.source] = dropped.get(prov.source, 0) + 1
                 continue
-            seen[key] = prov.source
+            kept.append(entry)
             entries.append(entry)
         rejected.extend(lst.rejected)
         notices.extend(f"{prov.source}: {n}" for n in prov.notices)
