@@ -451,3 +451,54 @@ def test_un_xml_round_trip(records: list[tuple[str, list[str]]]) -> None:
     for entry, (name, aliases) in zip(parsed.entries, records, strict=True):
         assert entry.name == name
         assert entry.aliases == tuple(dict.fromkeys(a for a in aliases if a != name))
+
+
+def test_eu_and_ofac_classic_bad_records(tmp_path: Path) -> None:
+    eu = tmp_path / "eu.xml"
+    eu.write_text(
+        '<export xmlns="http://eu.europa.ec/fpi/fsd/export" generationDate="2026-01-05">'
+        '<sanctionEntity logicalId="1" designationDate="2020-01-01">'
+        '<subjectType code="enterprise"/><nameAlias wholeName="Good Co" strong="true"/>'
+        '</sanctionEntity><sanctionEntity logicalId="2"><subjectType code="person"/>'
+        '</sanctionEntity><sanctionEntity><nameAlias wholeName="No Id"/></sanctionEntity>'
+        "</export>", encoding="utf-8")
+    lst = xs.load_list(eu, strict=False)
+    assert [(e.id, e.entity_type) for e in lst] == [("1", "entity")]
+    assert [(r.line, r.column) for r in lst.rejected] == [(2, "nameAlias"), (3, "logicalId")]
+    assert lst.provenance.snapshot_date == dt.date(2026, 1, 5)
+    sdn = tmp_path / "sdn.xml"
+    sdn.write_text(
+        '<sdnList xmlns="http://tempuri.org/sdnList.xsd"><publshInformation>'
+        "<Publish_Date>01/31/2026</Publish_Date></publshInformation>"
+        "<sdnEntry><uid>1</uid><lastName>GOOD CO</lastName><sdnType>Entity</sdnType></sdnEntry>"
+        "<sdnEntry><uid>x</uid><lastName>BAD UID</lastName></sdnEntry></sdnList>",
+        encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        xs.load_list(sdn)
+    assert info.value.row == 2 and info.value.column == "uid" and str(sdn) in str(info.value)
+    lenient = xs.load_list(sdn, strict=False)
+    assert [e.name for e in lenient] == ["GOOD CO"] and len(lenient.rejected) == 1
+    assert lenient.provenance.snapshot_date == dt.date(2026, 1, 31)
+
+
+def test_api_screens_against_a_list_of_lists(shared_data: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"name": ["Abdelhamid Abou Zeid", "Blue Meadow Bakery"]})
+    out = xs.screen_suppliers(frame, list=[shared_data / UN_FULL,
+                                           shared_data / SAMPLES / "sample_eu.xml"])
+    assert list(out["screen_status"]) == ["hit", "clear"]
+    assert {out.loc[0, "matched_list"], out.loc[0, "matched_entry_id"]} & {"eu", "un"}
+    assert "also" in str(out.loc[0, "reason"])
+
+
+def test_cli_match_input_with_several_lists(shared_data: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("name\nEastern Precision Instruments\nAllied Democratic Forces\n",
+                     encoding="utf-8")
+    code = main(["match", "--input", str(names), "--list", str(FTM_JSON),
+                 "--list", str(shared_data / UN_FULL), "--format", "csv"])
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["matched_entry_id"] for r in rows] == ["NK-fict-eastprec", "CDe.001"]

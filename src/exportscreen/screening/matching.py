@@ -81,7 +81,8 @@ def list_and_matcher(
 ) -> tuple[ScreeningList, NameMatcher]:
     """The list to screen against and its matcher, from what ``screen(list=...)`` takes: a
     :class:`NameMatcher` (reused as it is unless other thresholds are asked for), a
-    :class:`ScreeningList`, ``"default"``/``None`` or a path to a list file."""
+    :class:`ScreeningList`, ``"default"``/``None``, a path to a list file, or a list of
+    these screened together."""
     if isinstance(source, NameMatcher):
         lst = source.screening_list
         if lst is None:
@@ -95,10 +96,13 @@ def list_and_matcher(
             hit_threshold=source.hit_threshold if hit is None else hit,
             possible_threshold=source.possible_threshold if possible is None else possible,
         )
-    if not (source is None or isinstance(source, ScreeningList | str | os.PathLike)):
+    several = isinstance(source, list | tuple) and bool(source) and all(
+        isinstance(s, ScreeningList | str | os.PathLike) for s in source)
+    if not (source is None or several
+            or isinstance(source, ScreeningList | str | os.PathLike)):
         raise TypeError(
-            "list= takes a ScreeningList, a NameMatcher, 'default' or the path of a list "
-            f"file, not {type(source).__name__}"
+            "list= takes a ScreeningList, a NameMatcher, 'default', the path of a list "
+            f"file or a list of these (screened together), not {type(source).__name__}"
         )
     lst = _resolve_list(source)
     return lst, _make_matcher(lst, hit, possible)

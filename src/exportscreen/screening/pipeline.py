@@ -160,7 +160,8 @@ def screen(
     *suppliers* is a DataFrame, a Series of names, a list of names, or the path of a CSV,
     TSV or Excel file. *list* is a :class:`~exportscreen.ScreeningList`, a prebuilt
     :class:`~exportscreen.NameMatcher` (reused: build it once, screen many times),
-    ``"default"`` or the path of a list file; the matcher built for a list is kept for the
+    ``"default"``, the path of a list file, or a list of these screened together (one
+    index; each alert names its list); the matcher built for a list is kept for the
     next call with the same list and thresholds. Anything else is a ``TypeError`` naming
     what is accepted.
     """
