@@ -15,7 +15,7 @@ from ..names.matcher import (
     NameMatcher,
     with_best_match_columns,
 )
-from .options import print_list_notice
+from .options import print_list_formats, print_list_notice
 
 __all__ = ["register", "run_match"]
 
@@ -31,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--country", help="ISO 3166 alpha-2 country of the party, if known")
     parser.add_argument("--entity-type", help="individual/person or entity/organization, if known")
     parser.add_argument(
-        "--list", dest="list_path", default="default", help="list file or 'default'"
+        "--list", dest="list_path", action="append", default=None,
+        help="list file or 'default'; repeat to screen against several lists at once",
     )
     parser.add_argument("--format", choices=("json", "table", "csv"), default="json")
     parser.add_argument(
@@ -103,8 +104,9 @@ def run_match(args: argparse.Namespace) -> int:
     from ..report.table import format_table
 
     _check_options(args)
-    lst = load_list(args.list_path)
+    lst = load_list(args.list_path or ["default"])
     print_list_notice(lst)
+    print_list_formats(lst)
     matcher = NameMatcher(lst)
     provenance = lst.provenance.model_dump(mode="json")
     thresholds = {"hit": matcher.hit_threshold, "possible": matcher.possible_threshold}

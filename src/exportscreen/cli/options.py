@@ -28,7 +28,8 @@ from ..io.write import (
 from ..lists import describe_list
 from ..lists.models import ScreeningList
 
-__all__ = ["add_out_option", "cli_date", "emit", "output_format", "print_list_notice"]
+__all__ = ["add_out_option", "cli_date", "emit", "output_format", "print_list_formats",
+           "print_list_notice"]
 
 TABLE_FORMATS = ("csv", "tsv", "xlsx")
 
@@ -90,6 +91,15 @@ def cli_date(text: str, option: str) -> _dt.date:
         return iso_date(text.strip())
     except ValueError:
         raise InputError(f"not a date in the form YYYY-MM-DD: {text!r}", column=option) from None
+
+
+def print_list_formats(lst: ScreeningList) -> None:
+    """Which format each list file was read as, on stderr (one line per list)."""
+    prov = lst.provenance
+    for item in prov.lists or (prov,):
+        if item.path and not item.path.startswith("<"):
+            print(f"exportscreen: read {item.path} as {item.format} ({item.entries} entries)",
+                  file=sys.stderr)
 
 
 def print_list_notice(lst: ScreeningList) -> None:

@@ -18,6 +18,7 @@ from ..report.json import run_to_dict
 from ..report.summary import format_summary
 from ..screening import STATUSES, screen
 from ..screening.matching import _resolve_list
+from .options import print_list_formats
 
 __all__ = ["register", "run_screen_command"]
 
@@ -61,8 +62,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("suppliers", metavar="SUPPLIERS", help="supplier file (.csv, .tsv, .xlsx)")
     parser.add_argument(
-        "--list", dest="list_path", default="default",
-        help="screening list: 'default' (cached update, else embedded snapshot) or a list file",
+        "--list", dest="list_path", action="append", default=None,
+        help="screening list: 'default' (cached update, else embedded snapshot) or a list file; "
+        "repeat to screen against several lists at once",
     )
     parser.add_argument(
         "--ownership", metavar="OWN.csv", help="ownership edges (owner_id,owned_id,...)"
@@ -150,7 +152,8 @@ def run_screen_command(args: argparse.Namespace) -> int:
                      inputs=inputs)
     if out and template_path and Path(out).resolve() == Path(template_path).resolve():
         raise InputError("--decisions-template and --out name the same file", file=out)
-    lst = _resolve_list(args.list_path)
+    lst = _resolve_list(args.list_path or ["default"])
+    print_list_formats(lst)
     try:
 
         print(f"exportscreen: {describe_list(lst)}", file=sys.stderr)

@@ -6,6 +6,7 @@
 """
 
 from .cache import cache_dir, current_list_info, describe_list
+from .combine import combine_lists
 from .loader import detect_format, load_list
 from .models import ListDiff, ListEntry, ListProvenance, RejectedRecord, ScreeningList
 
@@ -16,6 +17,7 @@ __all__ = [
     "RejectedRecord",
     "ScreeningList",
     "cache_dir",
+    "combine_lists",
     "current_list_info",
     "describe_list",
     "detect_format",

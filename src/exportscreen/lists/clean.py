@@ -106,7 +106,8 @@ _RELATION_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SUCCESSOR = re.compile(
-    r",?\s+and any successors?,? sub-units?,? or subsidiar(?:y|ies) thereof\.?\s*$", re.IGNORECASE
+    r"[,;]?\s+and any successors?,? sub-units?,? or subsidiar(?:y|ies) thereof\.?\s*$",
+    re.IGNORECASE,
 )
 _AFFILIATED = re.compile(
     r"^(?P<parent>.+?)[.,]?\s+(?P<kind>Affiliated Entity:|entity:|,?\s*and subordinate entity)"

@@ -10,13 +10,27 @@ Formats (DESIGN.md "Lists"):
   ``cons_prim.csv``/``cons_add.csv``/``cons_alt.csv``/``cons_comments.csv``), or the
   ``sdn.csv``/``cons_prim.csv`` file itself (its companions are read from beside it);
 * a user's own list: a CSV with ``id`` and ``name`` (see :func:`exportscreen.lists.csl.own_to_csl`);
-* an OFAC enhanced XML file (``SDN_ENHANCED.XML``/``CONS_ENHANCED.XML``, plain or ``.zip``).
+* an OFAC enhanced XML file (``SDN_ENHANCED.XML``/``CONS_ENHANCED.XML``, plain or ``.zip``);
+* OFAC's classic XML (``sdn.xml``/``consolidated.xml``: ``<sdnList>``) - ``ofac-sdn-xml``;
+* the UN Security Council Consolidated List XML (``<CONSOLIDATED_LIST>``) - ``un-xml``;
+* the EU Financial Sanctions Files XML (``<export>``, ``xmlFullSanctionsList_1_1``) - ``eu-xml``;
+* the UK OFSI Consolidated List CSV (``ConList.csv``: ``Last Updated`` line, ``Group ID``) -
+  ``uk-csv``;
+* OpenSanctions / FollowTheMoney entity JSON lines - ``ftm-json``, and OpenSanctions'
+  ``targets.simple.csv`` - ``ftm-csv``.
+
+XML files are recognised by their root element, JSON lines by an FtM entity on the first
+line, the CSV layouts by their first lines; the format read is ``provenance.format``.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -24,11 +38,25 @@ from .models import ListProvenance, RejectedRecord, ScreeningList
 
 __all__ = ["detect_format", "load_list"]
 
-FORMATS = ("csl-csv", "csl-json", "ofac-csv", "ofac-xml", "own-csv")
+FORMATS = ("csl-csv", "csl-json", "ofac-csv", "ofac-xml", "own-csv", "ofac-sdn-xml", "un-xml",
+           "eu-xml", "uk-csv", "ftm-json", "ftm-csv")
+# the root element of each XML format (local name, namespace ignored)
+XML_ROOTS = {"sanctionsData": "ofac-xml", "sdnList": "ofac-sdn-xml",
+             "CONSOLIDATED_LIST": "un-xml", "export": "eu-xml"}
+_ROOT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
+
+
+def _xml_format(head: bytes) -> str:
+    """The format of an XML file from its root element; OFAC enhanced XML when unknown
+    (its reader then names the root it found)."""
+    text = re.sub(rb"<!--.*?-->", b"", head, flags=re.S)
+    match = _ROOT.search(text)
+    return XML_ROOTS.get(match.group(1).decode("ascii", "replace"), "ofac-xml") if match \
+        else "ofac-xml"
 
 
 def detect_format(path: Path) -> str:
-    """The list format of *path*: ``csl-csv``, ``csl-json``, ``ofac-csv`` or ``ofac-xml``.
+    """The list format of *path*: one of :data:`FORMATS`.
 
     Decided from the folder's file names, the file's first bytes and its suffix.
     """
@@ -53,9 +81,26 @@ def detect_format(path: Path) -> str:
         return "ofac-xml"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<"):
-        return "ofac-xml"
+        return _xml_format(stripped)
+    if stripped.startswith(b"{"):
+        from .ftm import is_ftm_json_line
+
+        with path.open("rb") as fh:
+            first = fh.readline(1 << 22)
+        if is_ftm_json_line(first):
+            return "ftm-json"
     if stripped.startswith((b"{", b"[")):
         return "csl-json"
+    text = stripped.decode("utf-8", errors="replace")
+    from .uk import is_ofsi_header
+
+    if is_ofsi_header(text):
+        return "uk-csv"
+    from .ftm import is_targets_simple_header
+
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    if is_targets_simple_header([h.strip() for h in header]):
+        return "ftm-csv"
     if name in {"sdn.csv", "cons_prim.csv"}:
         return "ofac-csv"
     first_line = stripped.split(b"\n", 1)[0]
@@ -105,16 +150,31 @@ def _snapshot_date(entries: list[object]) -> object:
     return max(dates) if dates else None
 
 
+# format -> (module, function) of the readers that return a ParsedList
+_READERS = {
+    "ofac-sdn-xml": (".ofac_classic", "parse_ofac_classic_xml"),
+    "un-xml": (".un", "parse_un_xml"),
+    "eu-xml": (".eu", "parse_eu_xml"),
+    "uk-csv": (".uk", "parse_ofsi_csv"),
+    "ftm-json": (".ftm", "parse_ftm_json"),
+    "ftm-csv": (".ftm", "parse_targets_simple_csv"),
+}
+
+
 def load_list(
-    source: str | Path = "default",
+    source: str | Path | Sequence[str | Path] = "default",
     *,
     strict: bool = True,
     format: str | None = None,
 ) -> ScreeningList:
-    """Load a screening list.
+    """Load a screening list, or several screened together.
+
+    ``source`` may be a list of sources: each is loaded (its format recognised on its own)
+    and the result is one :class:`ScreeningList` over all of them
+    (:func:`~exportscreen.lists.combine.combine_lists`; ``provenance.lists`` names each).
 
     ``source`` is ``"default"`` or a path (see the module docstring for formats;
-    ``format`` forces one of ``csl-csv``, ``csl-json``, ``ofac-csv``, ``ofac-xml``).
+    ``format`` forces one of :data:`FORMATS`).
 
     In strict mode (the default) the first malformed record raises
     :class:`~exportscreen.InputError` naming the file, row (line) and column. With
@@ -129,6 +189,14 @@ def load_list(
         >>> lst.provenance.entries, lst.get("26860").source
         (14160, 'sdn')
     """
+    if not isinstance(source, (str, Path)):
+        from .combine import combine_lists
+
+        sources = list(source)
+        if format is not None and len(sources) > 1:
+            raise InputError("format= applies to one list; give lists of several formats "
+                             "without it (each is recognised by content)")
+        return combine_lists([load_list(s, strict=strict, format=format) for s in sources])
     if isinstance(source, str) and source == "default":
         from .cache import load_default
 
@@ -165,6 +233,17 @@ def load_list(
             entries, rejected, notices = parse_csl_json(document, label, strict=strict)
         source_title = "Own list" if kind == "own-csv" else "US Consolidated Screening List"
         snapshot = _snapshot_date(list(entries))
+    elif kind in _READERS:
+        import importlib
+
+        module_name, function = _READERS[kind]
+        reader = getattr(importlib.import_module(module_name, __package__), function)
+        if path.is_dir():
+            raise InputError(f"expected a {kind} file, found a folder", file=label)
+        parsed = reader(path, strict=strict)
+        entries, rejected, notices = parsed.entries, parsed.rejected, parsed.notices
+        digest, source_title, snapshot = parsed.sha256, parsed.title, parsed.snapshot_date
+        label = parsed.label
     elif kind == "ofac-csv":
         from .ofac import parse_ofac_csv
 

@@ -130,6 +130,10 @@ class ListProvenance(BaseModel):
     )
     url: str | None = None
     notices: tuple[str, ...] = ()
+    lists: tuple[ListProvenance, ...] = Field(
+        default=(), description="for several lists screened together (format 'combined'): "
+        "the provenance of each, in the order given"
+    )
 
     @property
     def records(self) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import names
 from ..errors import InputError
-from ..lists import load_list
+from ..lists import combine_lists, load_list
 from ..lists.models import ListEntry, ScreeningList
 from ..names import HIT_THRESHOLD, POSSIBLE_THRESHOLD, NameMatcher, analyze_name
 from ..names.matcher import identifies_someone
@@ -21,6 +21,8 @@ def _resolve_list(source: Any) -> ScreeningList:
 
     if isinstance(source, ScreeningList):
         return source
+    if isinstance(source, (list, tuple)) and any(isinstance(s, ScreeningList) for s in source):
+        return combine_lists([_resolve_list(s) for s in source])
 
     return load_list(source if source is not None else "default")
 
@@ -66,6 +68,10 @@ def _only_exact(name: str) -> bool:
     analysis = analyze_name(name)
     return bool(analysis.tokens) and not identifies_someone(analysis)
 
+# what screen(list=...) takes
+ListSource = ScreeningList | NameMatcher | str | os.PathLike[str] | Sequence[
+    ScreeningList | str | os.PathLike[str]]
+
 # matchers built by screen(), by list content and thresholds: building one takes about a
 # second for the CSL, and a script that screens one row at a time must not pay it per call
 _MATCHERS: OrderedDict[tuple[str, str, float, float], NameMatcher] = OrderedDict()
@@ -77,7 +83,8 @@ def list_and_matcher(
 ) -> tuple[ScreeningList, NameMatcher]:
     """The list to screen against and its matcher, from what ``screen(list=...)`` takes: a
     :class:`NameMatcher` (reused as it is unless other thresholds are asked for), a
-    :class:`ScreeningList`, ``"default"``/``None`` or a path to a list file."""
+    :class:`ScreeningList`, ``"default"``/``None``, a path to a list file, or a list of
+    these screened together."""
     if isinstance(source, NameMatcher):
         lst = source.screening_list
         if lst is None:
@@ -91,10 +98,13 @@ def list_and_matcher(
             hit_threshold=source.hit_threshold if hit is None else hit,
             possible_threshold=source.possible_threshold if possible is None else possible,
         )
-    if not (source is None or isinstance(source, ScreeningList | str | os.PathLike)):
+    several = isinstance(source, list | tuple) and bool(source) and all(
+        isinstance(s, ScreeningList | str | os.PathLike) for s in source)
+    if not (source is None or several
+            or isinstance(source, ScreeningList | str | os.PathLike)):
         raise TypeError(
-            "list= takes a ScreeningList, a NameMatcher, 'default' or the path of a list "
-            f"file, not {type(source).__name__}"
+            "list= takes a ScreeningList, a NameMatcher, 'default', the path of a list "
+            f"file or a list of these (screened together), not {type(source).__name__}"
         )
     lst = _resolve_list(source)
     return lst, _make_matcher(lst, hit, possible)

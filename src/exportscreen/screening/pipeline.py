@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..io.read import SURROGATES as _SURROGATES
 from ..io.read import Table, blank_rows_notice, iso_date, read_table
 from ..lists.models import ListEntry, ScreeningList
-from ..names import NameMatch, NameMatcher
+from ..names import NameMatch
 from ..ownership import OwnershipGraph, RulePreset, apply_affiliates_rule
 from ..ownership.graph import check_percent_scale
 from ..ownership.rules import get_rule
@@ -34,6 +34,7 @@ from .affiliates import (
 from .columns import _country_code, detect_columns
 from .decisions import Decision, DecisionBook, load_decisions, row_key, supplier_hash
 from .matching import (
+    ListSource,
     _check_thresholds,
     _make_matcher,
     _match_unique,
@@ -173,7 +174,7 @@ class _Links:
 def screen(
     suppliers: str | Path | pd.DataFrame | pd.Series | Sequence[str],
     *,
-    list: ScreeningList | NameMatcher | str | Path = "default",
+    list: ListSource = "default",
     ownership: OwnershipGraph | str | Path | pd.DataFrame | None = None,
     entities: str | Path | pd.DataFrame | None = None,
     rule: RulePreset | str = "us-bis-affiliates",
@@ -199,7 +200,8 @@ def screen(
     *suppliers* is a DataFrame, a Series of names, a list of names, or the path of a CSV,
     TSV or Excel file. *list* is a :class:`~exportscreen.ScreeningList`, a prebuilt
     :class:`~exportscreen.NameMatcher` (reused: build it once, screen many times),
-    ``"default"`` or the path of a list file; the matcher built for a list is kept for the
+    ``"default"``, the path of a list file, or a list of these screened together (one
+    index; each alert names its list); the matcher built for a list is kept for the
     next call with the same list and thresholds. Anything else is a ``TypeError`` naming
     what is accepted.
 
@@ -495,7 +497,16 @@ def _row_result(
     if top is not None:
         status, reason = top.status, top.reason
         if len(remaining) > 1:
-            reason += f" (+{len(remaining) - 1} more alert(s) in the JSON report)"
+            # the same party on several lists: name every other list and entry that
+            # matched as strongly, so a CSV reader sees them all
+            same = [a for a in remaining[1:] if a.status == top.status]
+            if same:
+                reason += "; also " + "; ".join(
+                    f"{a.source} entry {a.entry_id} '{a.entry_name}' (score {a.score:g})"
+                    for a in same)
+            others = len(remaining) - 1 - len(same)
+            if others:
+                reason += f" (+{others} more alert(s) in the JSON report)"
         if top.alert_hash in confirmed:
             decision = "confirmed"
             decision_note = confirmed[top.alert_hash].describe()
@@ -618,7 +629,7 @@ def _iso(value: _dt.date | None) -> str | None:
 
 def screen_suppliers(
     frame: str | Path | pd.DataFrame | pd.Series | Sequence[str],
-    list: ScreeningList | NameMatcher | str | Path = "default",
+    list: ListSource = "default",
     ownership: OwnershipGraph | str | Path | pd.DataFrame | None = None,
     rule: RulePreset | str = "us-bis-affiliates",
     as_of: _dt.date | str | None = None,
