@@ -66,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 
-TABLE_COLUMNS = ("id", "status", "aggregate_min", "aggregate_max", "roots", "path",
+TABLE_COLUMNS = ("id", "status", "certain", "aggregate_min", "aggregate_max", "roots", "path",
                  "license_policy")
 
 
@@ -103,10 +103,15 @@ def render_table(result: AffiliatesResult) -> str:
     """The plain-text table of ``--format table``, with a head line saying the rule's state."""
     rows = [dict(r, path=r["path"].split(" > ") if r["path"] else []) for r in
             result.csv_rows()]
-    state = ("suspended" if result.suspended else "in force" if result.rule_in_force
-             else "not in force")
-    head = (f"rule {result.rule.id} at {result.as_of.isoformat()} ({state})"
+    state = ("suspended" if result.suspended else "not in force" if not result.rule_in_force
+             else "treated as in force, NOT SETTLED" if result.caveat else "in force")
+    period = f" [{result.rule.period}]" if result.rule.period else ""
+    info = (f"; information as of {result.information_as_of.isoformat()}"
+            if result.information_as_of else "")
+    head = (f"rule {result.rule.id} at {result.as_of.isoformat()} ({state}{info}){period}"
             f": {len(rows)} finding(s)\n")
+    if result.caveat:
+        head += result.caveat + "\n"
     return head + format_table(rows, TABLE_COLUMNS, empty="(no findings)")
 
 
