@@ -53,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         "default today)")
     parser.add_argument("--suspended", action="append", default=None, metavar="FROM..TO",
                         help="replace the preset's suspension windows (repeatable; "
-                        "'none' for no suspension; either end may be empty)")
+                        "'none' for no suspension; either end may be empty); the rule is "
+                        "taken to apply again after a window you give")
     parser.add_argument("--unknown-country", dest="unknown_country",
                         choices=("in_scope", "out_of_scope"),
                         help="how an entity with no country is treated by a foreign-only rule "
@@ -95,7 +96,9 @@ def parse_suspensions(values: list[str]) -> tuple[SuspensionWindow, ...]:
         e = cli_date(end, "--suspended") if end.strip() else None
         if s and e and s > e:
             raise InputError(f"suspension starts after it ends: {value!r}", column="--suspended")
-        windows.append(SuspensionWindow(start=s, end=e, note="set on the command line"))
+        # dates the user states: the rule applies again after the end (not "unknown")
+        windows.append(SuspensionWindow(start=s, end=e, note="set on the command line",
+                                        after_end="revived"))
     return tuple(windows)
 
 
