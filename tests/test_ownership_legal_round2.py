@@ -29,7 +29,7 @@ from hypothesis import given, settings
 from exportscreen import ListedParty, OwnershipGraph, apply_affiliates_rule, get_rule
 from exportscreen.cli import main
 from exportscreen.knowledge import bibliography
-from exportscreen.ownership import list_rules
+from exportscreen.ownership import AffiliateFinding, AffiliatesResult, list_rules
 from exportscreen.ownership.engine import information_as_of
 from exportscreen.testing.ownership import ownership_graphs
 
@@ -46,8 +46,8 @@ def graph(edges: list[tuple[str, str, str]], countries: dict[str, str] | None = 
     return OwnershipGraph.from_frame(frame, entities=ent)
 
 
-def by_id(result: object) -> dict[str, object]:
-    return {f.id: f for f in result.findings}  # type: ignore[attr-defined]
+def by_id(result: AffiliatesResult) -> dict[str, AffiliateFinding]:
+    return {f.id: f for f in result.findings}
 
 
 # ----------------------------------------------------------- lapsed suspension (2, 3)
@@ -67,13 +67,13 @@ def test_bis_window_boundaries_and_lapse(day: str, status: str, certain: bool) -
     result = apply_affiliates_rule(graph(BIS_G, BIS_C), {"EL1": "entity_list"},
                                    "us-bis-affiliates", day)
     found = by_id(result)
-    assert found["A"].status == status and found["B"].status == status  # type: ignore[attr-defined]
+    assert found["A"].status == status and found["B"].status == status
     for f in result.findings:
         assert f.certain is certain
         if not certain:  # conservative (never cleared) and the reason names the lapse
             assert f.status in ("covered", "undetermined")
             assert "suspension of us-bis-affiliates ended 2026-11-09" in f.reason
-    assert found["U"].status in ("undetermined", "suspended")  # type: ignore[attr-defined]
+    assert found["U"].status in ("undetermined", "suspended")
     assert result.to_dict()["settled"] is certain
 
 
@@ -188,8 +188,8 @@ def test_eu_before_faq8_aggregation_not_settled() -> None:
         r = apply_affiliates_rule(g, listed, rule, "2022-04-07")
         found = by_id(r)
         assert r.ids("covered") == {"F", "S", "T"}
-        assert not found["F"].certain and "Commission FAQ 8" in found["F"].reason  # type: ignore[attr-defined]
-        assert found["S"].certain and found["T"].certain  # type: ignore[attr-defined]
+        assert not found["F"].certain and "Commission FAQ 8" in found["F"].reason
+        assert found["S"].certain and found["T"].certain
 
 
 def test_not_in_force_names_the_preset_that_applies() -> None:
@@ -227,14 +227,14 @@ def test_ssi_directives_extend_to_owned_entities() -> None:
     r = apply_affiliates_rule(graph(SSI_G), SSI_L, "us-ofac", "2015-01-01")
     f = by_id(r)
     for ent, directive in (("A", "DIRECTIVE 1"), ("A2", "DIRECTIVE 1"), ("B", "DIRECTIVE 2")):
-        assert f[ent].status == "covered" and f[ent].certain  # type: ignore[attr-defined]
-        assert directive in f[ent].license_requirement  # type: ignore[attr-defined]
-        assert "not blocked" in f[ent].license_requirement  # type: ignore[attr-defined]
-        assert f[ent].basis == "ssi-directives"  # type: ignore[attr-defined]
+        assert f[ent].status == "covered" and f[ent].certain
+        assert directive in f[ent].license_requirement
+        assert "not blocked" in f[ent].license_requirement
+        assert f[ent].basis == "ssi-directives"
     # across Directives, or with no Directive given: not settled, never cleared
     for ent in ("C", "D"):
-        assert f[ent].status == "undetermined" and not f[ent].certain  # type: ignore[attr-defined]
-    assert f["E"].status == "covered" and f["E"].basis == "ownership"  # type: ignore[attr-defined]
+        assert f[ent].status == "undetermined" and not f[ent].certain
+    assert f["E"].status == "covered" and f["E"].basis == "ownership"
     # before the 2014 guidance (FAQ 373 refers to it) the SSI group is not applied
     early = apply_affiliates_rule(graph(SSI_G), SSI_L, "us-ofac", "2014-08-12")
     assert set(by_id(early)) == {"E"}
@@ -242,7 +242,7 @@ def test_ssi_directives_extend_to_owned_entities() -> None:
     # an SDN-blocked entity stays blocked (the stricter finding wins)
     both = apply_affiliates_rule(graph([("X", "Z", "50"), ("S1", "Z", "50")]), SSI_L,
                                  "us-ofac", "2015-01-01")
-    assert by_id(both)["Z"].basis == "ownership"  # type: ignore[attr-defined]
+    assert by_id(both)["Z"].basis == "ownership"
 
 
 # ------------------------------------------------------------------ BIS TGL (9)
@@ -259,12 +259,12 @@ def test_tgl7_in_licence_outlook(day: str, mentioned: bool) -> None:
     if not mentioned:
         assert all(x.licence_outlook == "" for x in r.findings)
         return
-    a, b = f["A"].licence_outlook, f["B"].licence_outlook  # type: ignore[attr-defined]
+    a, b = f["A"].licence_outlook, f["B"].licence_outlook
     assert "Temporary General License No. 7" in a and "may authorise" in a
     assert "A:5 or A:6" in a and "joint venture" in a
     assert "does not apply" in b  # coverage from a § 744.8 SDN: TGL 7 does not reach it
     row = r.csv_rows()[0]
-    assert "licence_outlook" in row and row["licence_outlook"]
+    assert row.get("licence_outlook")
 
 
 # -------------------------------------------------- per-rule reasons still hold (6)
