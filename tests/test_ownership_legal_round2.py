@@ -144,6 +144,10 @@ def test_screen_rows_carry_the_caveat(tmp_path: Path, capsys: pytest.CaptureFixt
     aff = [r for r in rows if r["screen_status"] == "affiliate"]
     assert aff and all("Not settled" in r["reason"] and "ended 2026-11-09" in r["reason"]
                        for r in aff)
+    capsys.readouterr()
+    assert main([*args[:-2], "--as-of", "2026-11-10", "--format", "summary"]) == 0
+    summary = capsys.readouterr().out
+    assert "(treated as in force, NOT SETTLED)" in summary and "ended 2026-11-09" in summary
     assert main([*args, "--as-of", "2025-10-15"]) == 0
     capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
@@ -298,7 +302,8 @@ def test_quick_start_report_draws_every_contributing_stake(tmp_path: Path,
     labels = [t.split(">")[-1] for t in svg.split("</text>")]
     assert {"30 %", "25 %", "60 %"} <= set(labels)
     assert "<script" not in svg and 'role="img"' in svg
-    # the lapse caveat reaches the report
+    # the lapse caveat reaches the report: the provenance line and each affiliate
+    assert "(treated as in force, NOT SETTLED)" in page and "(in force)" not in page
     assert "Not settled" in page[page.index("Row", page.index("Ownership paths")):]
     # undetermined: the banded and the unknown stakes are drawn
     band = page[page.index('<title id="t-V20004">'):]

@@ -332,11 +332,14 @@ def render_html(run: ScreeningRun, *, title: str = "Supplier screening report") 
     ]
     if run.ownership:
         own = run.ownership
+        state = ("not in force" if not own.get("rule_in_force") else
+                 "treated as in force, NOT SETTLED" if own.get("caveat") else "in force")
         out.append(
             f"<tr><td>Ownership</td><td>{_e(own.get('path') or own.get('source'))}: "
             f"{own['entities']} entities, {len(own['listed_roots'])} listed by name; rule "
-            f"<b>{_e(own['rule'])}</b> as of {_e(own['as_of'])} "
-            f"({'in force' if own.get('rule_in_force') else 'not in force'})</td></tr>"
+            f"<b>{_e(own['rule'])}</b> as of {_e(own['as_of'])} ({state})"
+            + (f'<br><span class="unsettled">{_e(own["caveat"])}</span>'
+               if own.get("caveat") else "") + "</td></tr>"
         )
     out.append(f"<tr><td>Library</td><td>exportscreen {_e(prov['library']['version'])}</td></tr>")
     out.append("</table>")

@@ -440,6 +440,9 @@ def screen(
             "rule": rule_id,
             "as_of": _iso(getattr(result, "as_of", None) or as_of),
             "rule_in_force": getattr(result, "rule_in_force", None),
+            # not settled: the rule's state on the date is unknown (a lapsed suspension)
+            "settled": not getattr(result, "caveat", ""),
+            "caveat": getattr(result, "caveat", "") or None,
             "entities": len(own.entities),
             "listed_roots": [
                 {"entity_id": eid, "entry_id": entry.id, "entry_name": entry.name,
