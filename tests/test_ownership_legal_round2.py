@@ -310,3 +310,34 @@ def test_quick_start_report_draws_every_contributing_stake(tmp_path: Path,
     assert "40–60 % (band)" in band[:band.index("</svg>")]
     unknown = page[page.index('<title id="t-V20005">'):]
     assert "unknown stake" in unknown[:unknown.index("</svg>")]
+
+
+# ------------------------------------------------------------ properties of the parts
+@settings(max_examples=40, deadline=None)
+@given(ownership_graphs(rule="us-ofac", ranges=False, controls=False, branches=False))
+def test_ofac_2008_covers_a_subset_of_2014(case: tuple[OwnershipGraph, dict[str, str]]) -> None:
+    """Aggregation (2014) only adds coverage to the 2008 one-blocked-person test."""
+    g, listed = case
+    early = apply_affiliates_rule(g, listed, "us-ofac", "2013-06-01").ids("covered")
+    late = apply_affiliates_rule(g, listed, "us-ofac", "2014-08-13").ids("covered")
+    assert early <= late
+    if len(listed) == 1:  # one blocked person: nothing to aggregate across
+        assert early == late
+
+
+@settings(max_examples=40, deadline=None)
+@given(ownership_graphs(rule="eu"))
+def test_eu_before_faq8_same_statuses_as_eu_pre2024(case: tuple[OwnershipGraph, dict[str, str]]
+                                                   ) -> None:
+    """Before 8 April 2022 the statuses are those of the later more-than-50 % test (the
+    conservative reading); only their certainty differs, and a finding one owner's stake
+    decides alone is settled."""
+    g, listed = case
+    early = apply_affiliates_rule(g, listed, "eu", "2022-04-07")
+    later = apply_affiliates_rule(g, listed, "eu-pre2024", "2023-01-01")
+    assert [(f.id, f.status) for f in early.findings] == \
+        [(f.id, f.status) for f in later.findings]
+    for f in early.findings:
+        if any(c.owner_status == "listed" and c.percent_min is not None and c.percent_min > 50
+               for c in f.contributions):
+            assert f.certain
