@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "exportscreen"
 
 # top-level part of the package -> layer; higher layers may import lower ones only
 LAYERS: dict[str, int] = {
-    "_version": -1, "errors": -1, "_lazy": -1,  # the base every layer may use
+    "_version": -2, "errors": -2, "_lazy": -2, "_jsonfile": -1,  # the base every layer may use
     "knowledge": 0,
     "io": 1,
     "lists": 2, "names": 2, "ownership": 2, "rareearth": 2,

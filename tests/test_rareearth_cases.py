@@ -21,6 +21,14 @@ def one(*rows: dict[str, str], date: str | None = None, pack: object = None,
     return verdicts[0]
 
 
+#: A user's pack recording that the No. 70 suspension ended and the controls apply again
+#: (the built-in pack knows nothing after 2026-11-10): tests of the No. 61 arithmetic use it
+#: so that their verdicts are settled.
+REVIVED = {"extends": "default", "suspensions": [
+    {"id": "no70", "after_end": "revived", "citation": "test: controls known to apply again",
+     "reliability": "S"}]}
+
+
 def codes(v: Verdict) -> set[str]:
     return {t.control_code for t in v.triggers}
 
@@ -213,7 +221,8 @@ def test_parts_components_assemblies_reading_is_configurable(outcome: str, statu
             line("G", "magnet", "100.00", "Nd:28;Dy:3;Fe;B", parent="MOT", origin="JP",
                  made_in="JP"),
             line("D", "metal", "0.10", "Dy", parent="G", origin="CN"),
-            export_from="MX", destination="US", ship_date="2026-11-28", pack=pack)
+            export_from="MX", destination="US", ship_date="2026-11-28",
+            pack={**pack, "suspensions": REVIVED["suspensions"]})
     assert v.status == status
 
 
@@ -265,7 +274,9 @@ def test_japan_military_use_is_prohibited_after_2026_no1() -> None:
     assert v.licensing_outlook == "prohibited"
     v = one(line("M", "magnet", "100", DY_MAGNET, origin="CN"), export_from="CN",
             destination="JP", ship_date="2025-12-01", end_use="military")
-    assert v.licensing_outlook == "presumptive_denial"
+    # an export from China: No. 18's own basis, not No. 61 Arts. 2-3 (foreign exporters)
+    assert v.licensing_outlook == "end_use_review"
+    assert "No. 61" not in (v.licensing_outlook_reason or "")
 
 
 def test_exports_to_china_are_outside_no61() -> None:
@@ -276,14 +287,23 @@ def test_exports_to_china_are_outside_no61() -> None:
 
 def test_limb2_chinese_technology() -> None:
     rows = [line("G", "magnet", "100", "Nd:28;Dy:3;Fe;B", origin="DE", made_in="DE",
-                 cn_technology="yes")]
-    v = one(*rows, export_from="DE", destination="US", ship_date="2026-11-28")
-    assert v.status == "license_required" and [t.limb for t in v.triggers] == ["2"]
+                 cn_technology="yes"),
+            line("R", "oxide", "5", "Dy", parent="G", origin="CN")]
+    day = dict(export_from="DE", destination="US", ship_date="2026-11-28", pack=REVIVED)
+    v = one(*rows, **day)
+    assert v.status == "license_required" and "2" in {t.limb for t in v.triggers}
+    assert v.certain and v.caveats == []
+    # no Chinese-origin rare earths: only the Chinese text's reading of limb (2) catches it;
+    # CSET's adds "that use rare earths originally produced in China" (research §8.3)
+    rows[1]["origin"] = "AU"
+    v = one(*rows, **day)
+    assert v.status == "needs_review" and not v.certain
+    assert any("limb (2)" in c and "unverified" in c for c in v.caveats)
     rows[0]["cn_technology"] = "unknown"
-    v = one(*rows, export_from="DE", destination="US", ship_date="2026-11-28")
+    v = one(*rows, **day)
     assert v.status == "needs_review"
     rows[0]["cn_technology"] = "no"
-    v = one(*rows, export_from="DE", destination="US", ship_date="2026-11-28")
+    v = one(*rows, **day)
     assert v.status == "not_required"
 
 
@@ -297,7 +317,7 @@ def test_limb2_chinese_technology() -> None:
 def test_exact_boundary_at_one_thousandth(part_i: str, part_ii: str, met: bool) -> None:
     rows = [line("G", "magnet", part_ii, "Nd:28;Dy:3;Fe;B", origin="JP", made_in="JP"),
             line("D", "metal", part_i, "Dy", parent="G", origin="CN")]
-    v = one(*rows, export_from="JP", destination="US", ship_date="2026-11-28")
+    v = one(*rows, export_from="JP", destination="US", ship_date="2026-11-28", pack=REVIVED)
     assert v.status == ("license_required" if met else "not_required")
 
 
@@ -306,9 +326,16 @@ def test_several_part_i_items_are_summed_and_nested_ones_not_counted_twice() -> 
             line("A", "alloy", "0.6", "Dy;Fe", parent="G", origin="CN"),
             line("AD", "metal", "0.5", "Dy", parent="A", origin="CN"),
             line("T", "oxide", "0.4", "Tb", parent="G", origin="CN")]
-    v = one(*rows, export_from="JP", destination="US", ship_date="2026-11-28")
-    assert v.ratio == Decimal("0.001") and v.status == "license_required"
+    v = one(*rows, export_from="JP", destination="US", ship_date="2026-11-28", pack=REVIVED)
+    assert v.ratio == Decimal("0.001")
     assert v.part_ii_items[0].counted_lines == ["A", "T"]
+    # 0.6 + 0.4 meets 0.1 % of 1000 only summed: the summing reading is unverified [U]
+    # (research §8.2), so the verdict is conservative but not settled
+    assert v.status == "needs_review" and not v.certain
+    assert any("unverified reading of the 0.1 % test" in c for c in v.caveats)
+    verified = {**REVIVED, "foreign_export": {"aggregation_reliability": "T"}}
+    v = one(*rows, export_from="JP", destination="US", ship_date="2026-11-28", pack=verified)
+    assert v.status == "license_required" and v.certain
 
 
 def test_unknown_origin_or_value_gives_review_only_when_it_could_decide() -> None:
@@ -347,16 +374,18 @@ def test_no18_effective_edge(day: str, status: str) -> None:
 @pytest.mark.parametrize(("day", "status"), [
     ("2025-10-08", "not_required"), ("2025-10-09", "license_required"),
     ("2025-11-06", "license_required"), ("2025-11-07", "suspended"),
-    ("2026-11-10", "suspended"), ("2026-11-11", "license_required")])
+    ("2026-11-10", "suspended"), ("2026-11-11", "needs_review")])
 def test_no61_limb3_window_edges(day: str, status: str) -> None:
     v = one(line("O", "oxide", "5000", "Dy", origin="CN"), export_from="JP", destination="KR",
             date=day)
     assert v.status == status
+    # after the window the pack knows nothing: conservative, not settled, and it says why
+    assert v.certain is (day != "2026-11-11")
 
 
 @pytest.mark.parametrize(("day", "status"), [
     ("2025-11-30", "not_required"), ("2025-12-01", "suspended"),
-    ("2026-11-10", "suspended"), ("2026-11-11", "license_required")])
+    ("2026-11-10", "suspended"), ("2026-11-11", "needs_review")])
 def test_no61_limb1_window_edges(day: str, status: str) -> None:
     v = one(*jp_magnet("0.10"), export_from="JP", destination="US", date=day)
     assert v.status == status
@@ -364,7 +393,7 @@ def test_no61_limb1_window_edges(day: str, status: str) -> None:
 
 @pytest.mark.parametrize(("day", "status"), [
     ("2025-11-07", "not_required"), ("2025-11-08", "suspended"), ("2026-11-10", "suspended"),
-    ("2026-11-11", "license_required")])
+    ("2026-11-11", "needs_review")])
 def test_no57_window_edges(day: str, status: str) -> None:
     v = one(line("M", "magnet", "100", "Nd:28;Ho:2;Fe;B", origin="CN"), export_from="CN",
             destination="DE", date=day)
@@ -376,8 +405,10 @@ def test_lapsed_suspension_is_conservative_and_says_so() -> None:
                                                export_from="JP", destination="KR")),
                                  date="2026-11-28")
     (v,) = report.verdicts
-    assert v.status == "license_required" and v.triggers[0].in_force
+    assert v.status == "needs_review" and v.triggers[0].in_force
+    assert not v.triggers[0].certain and not v.certain
     assert "lapsed" in v.triggers[0].reason
+    assert any("not settled" in c and "2026-11-10" in c for c in v.caveats)
     assert any("treated as in force" in n and "2026-11-10" in n for n in report.notices)
 
 
@@ -394,7 +425,8 @@ def test_user_pack_extends_the_suspension() -> None:
     later = xs.check_bom(frame(product(line("O", "oxide", "5000", "Dy", origin="CN"),
                                        export_from="JP", destination="KR")),
                          date="2027-01-11", pack=pack)
-    assert later[0].status == "license_required"
+    assert later[0].status == "needs_review" and not later[0].certain
+    assert any("2027-01-10" in c for c in later[0].caveats)
 
 
 def test_explicit_date_overrides_ship_date() -> None:

@@ -130,7 +130,7 @@ def test_provenance(fixture_run: xs.ScreeningRun) -> None:
     assert fixture_run.ownership is not None
     roots = {r["entity_id"] for r in fixture_run.ownership["listed_roots"]}
     assert {"E-HIK", "E-HUA", "E-SMIC", "E-PHY", "E-SNS"} <= roots
-    assert fixture_run.frame.attrs["exportscreen"] is prov
+    assert fixture_run.frame.attrs["exportscreen"] == prov.to_dict()
 
 
 def test_detect_columns() -> None:

@@ -71,10 +71,16 @@ def render() -> str:
     import importlib
 
     out = [HEADER]
+    sections: list[tuple[str, Any, list[str]]] = []
     for module_name in MODULES:
         module = importlib.import_module(module_name)
-        out.append(f"## `{module_name}`\n\n")
-        for name in sorted(getattr(module, "__all__", [])):
+        sections.append((f"`{module_name}`", module, sorted(getattr(module, "__all__", []))))
+        more = sorted(set(getattr(module, "_LAZY", {})) - set(module.__all__))
+        if more:
+            sections.append((f"More names importable from `{module_name}`", module, more))
+    for title, module, names in sections:
+        out.append(f"## {title}\n\n")
+        for name in names:
             if name.startswith("_"):
                 continue
             obj = getattr(module, name)

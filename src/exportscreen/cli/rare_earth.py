@@ -34,6 +34,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_out_option(parser, ("json", "csv", "tsv", "xlsx", "table"), "json")
     parser.add_argument(
+        "--composition-tolerance", metavar="POINTS",
+        help="how many percentage points a line's element weights may add up beyond 100 %% "
+        "(rounded laboratory or customs assays) before the BOM is refused; default 1",
+    )
+    parser.add_argument(
         "--pack",
         help="rule pack JSON file replacing or extending the built-in pack "
         "(e.g. to record an extension of a suspension)",
@@ -47,9 +52,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 CSV_COLUMNS = ("product_id", "status", "date", "regime", "control_codes", "trigger_lines",
                "in_force", "ratio", "ratio_min", "ratio_max", "headroom", "licensing_outlook",
-               "reasons", "notices")
-TABLE_COLUMNS = ("product_id", "status", "control_codes", "trigger_lines", "ratio", "headroom",
-                 "licensing_outlook")
+               "reporting_obligation", "certain", "caveats", "reasons", "notices")
+TABLE_COLUMNS = ("product_id", "status", "certain", "control_codes", "trigger_lines", "ratio",
+                 "headroom", "licensing_outlook", "reporting_obligation", "caveats")
 
 
 def render(report: BomCheckReport, fmt: str) -> str:
@@ -70,7 +75,8 @@ def run_rare_earth(args: argparse.Namespace) -> int:
         # only YYYY-MM-DD: fromisoformat alone also takes 20260301 and 2026-W10-1, and an
         # empty --date would silently become today
         date = cli_date(args.date, "--date")
-    report = check_bom_report(args.bom, date=date, pack=args.pack)
+    report = check_bom_report(args.bom, date=date, pack=args.pack,
+                              composition_tolerance=args.composition_tolerance)
     for notice in report.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)
     if fmt in ("json", "table"):

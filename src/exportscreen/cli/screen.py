@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -130,21 +129,7 @@ def _stderr_is_tty() -> bool:
     except (AttributeError, ValueError):
         return False
 
-def _check_output(flag: str, target: str, inputs: Sequence[str]) -> None:
-    path = Path(target)
-    if path.is_dir():
-        raise InputError(f"{flag} is a folder; give a file name", file=target)
-    if not path.parent.is_dir():
-        raise InputError(f"the folder of {flag} does not exist", file=target)
-    for given in inputs:
-        if Path(given).exists() and path.resolve() == Path(given).resolve():
-            raise InputError(f"{flag} would overwrite an input file", file=target)
 
-def _write(target: str, write: Callable[[], None]) -> None:
-    try:
-        write()
-    except OSError as exc:
-        raise InputError(f"cannot write the file: {exc.strerror or exc}", file=target) from None
 
 def run_screen_command(args: argparse.Namespace) -> int:
     """``exportscreen screen``: run, write ``--out`` (by extension) or print a summary."""

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, overload
 
+from .._jsonfile import read_json_file
 from ..errors import InputError
 from .cells import (
     ByteTable,
@@ -563,27 +564,6 @@ def parse_date(text: str, table: Table, position: int, column: str) -> _dt.date 
         raise table.error(message, position, column) from None
 
 
-def read_json_file(path: str | Path, what: str = "file") -> Any:
-    """Parse a user's JSON file (UTF-8, a BOM allowed); :class:`InputError` naming the file
-    and the line when it is missing, unreadable or not JSON. *what* names the file's role
-    in messages ("rule pack", "previous run", ...)."""
-    label = str(path)
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"{what} not found", file=label)
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read the {what}: {exc}", file=label) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"the {what} is not UTF-8 text: {exc}", file=label) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"the {what} is not valid JSON: {exc.msg} (column {exc.colno})", file=label,
-            row=exc.lineno,
-        ) from None
 
 
 def to_jsonable(value: Any) -> Any:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import InputError
 from ..io.read import SURROGATES, Table, has_undecodable, iso_date, read_table
 from .pack import CATEGORIES, ELEMENT_SYMBOLS, RARE_EARTHS
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "END_USER_LISTED",
     "END_USES",
     "REQUIRED_COLUMNS",
     "Bom",
@@ -53,6 +55,10 @@ SHIPMENT_COLUMNS = ("export_from", "destination", "ship_date", "end_use", "end_u
 _READ_COLUMNS = frozenset((*REQUIRED_COLUMNS, *SHIPMENT_COLUMNS, "parent_id", "description",
                            "elements", "origin", "made_in", "cn_technology"))
 END_USES = ("civil", "military", "wmd", "advanced_semiconductor", "military_ai", "humanitarian")
+#: ``end_user_listed`` values: ``yes`` (on a MOFCOM list, which one not said: read as the
+#: control list where that matters, conservatively), ``control_list`` (管控名单: dual-use
+#: exports from China barred), ``watch_list`` (关注名单), ``no``; empty = not given.
+END_USER_LISTED = ("yes", "no", "control_list", "watch_list", "")
 
 _SYMBOLS = frozenset(ELEMENT_SYMBOLS)
 _SYMBOL_BY_FOLD = {s.casefold(): s for s in ELEMENT_SYMBOLS}
@@ -77,6 +83,7 @@ class Composition:
 
     weights: dict[str, Decimal | None]
     mask: int
+    total: Decimal = Decimal(0)  # sum of the given weights (may exceed 100 within tolerance)
 
     def weight(self, symbol: str) -> Decimal | None:
         return self.weights.get(symbol)
@@ -106,6 +113,7 @@ class Bom:
     tops: np.ndarray  # int64: top line index per product, products sorted by id
     product_ids: list[str]
     shipment: dict[str, list[Any]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # accepted oddities, e.g. rounded assays
 
     @property
     def n_lines(self) -> int:
@@ -171,8 +179,12 @@ def _first_equal(values: np.ndarray, text: str) -> int | None:
         return None
 
 
-def _parse_elements(text: str) -> Composition:
-    """Parse ``Nd:13.5;Dy:0.36`` (weight optional); raises ValueError with the reason."""
+def _parse_elements(text: str, tolerance: Decimal = Decimal(1)) -> Composition:
+    """Parse ``Nd:13.5;Dy:0.36`` (weight optional); raises ValueError with the reason.
+
+    Weights may add up to at most ``100 + tolerance`` percent: assays round each element,
+    so a real composition can add up to a little more than 100 % (the Shanghai customs
+    NdFeB case, 100.36 %)."""
     weights: dict[str, Decimal | None] = {}
     for raw in text.split(";"):
         token = raw.strip()
@@ -196,13 +208,14 @@ def _parse_elements(text: str) -> Composition:
                 raise ValueError(f"weight of {symbol} is above 100 %: {weight_text}")
         weights[symbol] = weight
     total = sum((w for w in weights.values() if w is not None), Decimal(0))
-    if total > 100:
-        raise ValueError(f"weights add up to {total} %, more than 100 %")
+    if total > 100 + tolerance:
+        raise ValueError(f"weights add up to {total} %, more than 100 % (beyond the tolerance "
+                         f"of {tolerance} percentage point(s) for rounded assays)")
     mask = 0
     for symbol, weight in weights.items():
         if weight is None or weight > 0:  # an explicit 0 % says the element is absent
             mask |= _BIT.get(symbol, 0)
-    return Composition(weights, mask)
+    return Composition(weights, mask, total)
 
 
 def _pointer_jump(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -221,11 +234,40 @@ def _pointer_jump(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(rooted, anc, -1), np.where(rooted, dist, -1)
 
 
-def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
-    """Read and validate a BOM from a CSV/TSV/Excel file or a DataFrame (see module doc)."""
+#: Default tolerance, in percentage points, for element weights adding up beyond 100 %.
+DEFAULT_COMPOSITION_TOLERANCE = Decimal(1)
+_LISTED_LINES = 10  # lines named in a rounded-composition notice
+
+
+def composition_tolerance_value(value: Decimal | str | float | None) -> Decimal:
+    """The tolerance as a Decimal (``None``: the default of 1 percentage point).
+
+    Raises :class:`InputError` for anything but a finite number from 0 to 100."""
+    if value is None:
+        return DEFAULT_COMPOSITION_TOLERANCE
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or not 0 <= number <= 100:
+        raise InputError(f"composition tolerance must be a number of percentage points from 0 "
+                         f"to 100, not {value!r}", column="composition_tolerance")
+    return number
+
+
+def load_bom(source: str | Path | pd.DataFrame | Bom,
+             composition_tolerance: Decimal | str | float | None = None) -> Bom:
+    """Read and validate a BOM from a CSV/TSV/Excel file or a DataFrame (see module doc).
+
+    *composition_tolerance* (percentage points, default 1): a line's element weights may
+    add up to ``100 + tolerance`` percent, for rounded laboratory or customs assays; each
+    such line is named in a notice (``Bom.notices``). Beyond it the BOM is refused.
+    """
     if isinstance(source, Bom):
         return source
     import pandas as pd
+
+    tolerance = composition_tolerance_value(composition_tolerance)
 
     table = read_table(source, required=REQUIRED_COLUMNS)
     frame = table.frame
@@ -288,16 +330,19 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
     elements_text = _text(table, "elements")
     inverse, uniques = _factorize(elements_text)
     compositions: list[Composition] = []
+    rounded: list[tuple[int, Decimal]] = []  # (unique cell, total) adding up beyond 100 %
     comp_of_unique = np.full(len(uniques), -1, dtype=np.int64)
     for i, text in enumerate(uniques):
         if not text:
             continue
         try:
-            comp = _parse_elements(text)
+            comp = _parse_elements(text, tolerance)
         except ValueError as exc:
             raise table.error(str(exc), _first_equal(elements_text, text), "elements") from None
         comp_of_unique[i] = len(compositions)
         compositions.append(comp)
+        if comp.total > 100:
+            rounded.append((i, comp.total))
     composition_index = comp_of_unique[inverse] if n else np.zeros(0, np.int64)
     mask_of_comp = np.array([c.mask for c in compositions] + [0], dtype=np.int64)
     own_mask = mask_of_comp[composition_index]  # -1 picks the trailing 0
@@ -364,6 +409,9 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
             np.maximum.at(known, parent[chunk], known[chunk])
 
     shipment = _shipment(table, frame, tops, root, n_products)
+    notices = [_rounded_notice(table, product, line_id, np.flatnonzero(inverse == k), total,
+                               tolerance)
+               for k, total in rounded]
 
     # keep only what error messages need, so the text frame can be freed before checking
     slim = replace(table, frame=frame.iloc[:0])
@@ -375,7 +423,19 @@ def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
         subtree_known=known.astype(bool), origin=origin, made_in=made_in,
         cn_technology=cn_technology, description=_text(table, "description"),
         tops=tops, product_ids=[str(p) for p in product_uniques], shipment=shipment,
+        notices=notices,
     )
+
+
+def _rounded_notice(table: Table, product: np.ndarray, line_id: np.ndarray, where: np.ndarray,
+                    total: Decimal, tolerance: Decimal) -> str:
+    named = ", ".join(f"product {product[i]} line {line_id[i]} (row {table.row_number(int(i))})"
+                      for i in where[:_LISTED_LINES])
+    more = len(where) - _LISTED_LINES
+    return (f"element weights add up to {total} % on {named}"
+            + (f" and {more} more line(s)" if more > 0 else "")
+            + f": accepted as a rounded assay (tolerance {tolerance} percentage point(s) above "
+            "100 %)")
 
 
 def _iso2(table: Table, values: np.ndarray, column: str) -> np.ndarray:
@@ -425,7 +485,7 @@ def _shipment(table: Table, frame: pd.DataFrame, tops: np.ndarray, root: np.ndar
         elif column == "end_use":
             values = _choice(table, values, column, {**{u: u for u in END_USES}, "": ""})
         elif column == "end_user_listed":
-            values = _choice(table, values, column, {"yes": "yes", "no": "no", "": ""})
+            values = _choice(table, values, column, {v: v for v in END_USER_LISTED})
         if len(values):
             top_value = values[root]
             bad = _first((values != "") & (values != top_value))
@@ -445,7 +505,9 @@ def _shipment(table: Table, frame: pd.DataFrame, tops: np.ndarray, root: np.ndar
                                       _first_equal(values, text), column) from None
             out[column] = [parsed[t] for t in per_product.tolist()]
         elif column == "end_user_listed":
-            out[column] = [None if v == "" else v == "yes" for v in per_product.tolist()]
+            # True on any list; end_user_list keeps which one (control list or watch list)
+            out[column] = [None if v == "" else v != "no" for v in per_product.tolist()]
+            out["end_user_list"] = [str(v) for v in per_product.tolist()]
         else:
             out[column] = [str(v) for v in per_product.tolist()]
     return out

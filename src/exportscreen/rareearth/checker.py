@@ -41,21 +41,37 @@ import numpy as np
 from ..io.read import blank_rows_notice, iso_date
 from .bom import REE_MASK, Bom, element_bit, load_bom
 from .models import BomCheckReport, PartIIItem, Status, Trigger, Verdict
-from .pack import CATEGORIES, RARE_EARTHS, ElementControl, Form, RulePack, load_rule_pack
+from .pack import (
+    CATEGORIES,
+    PRODUCT_FORMS,
+    RARE_EARTHS,
+    ElementControl,
+    Form,
+    RulePack,
+    load_rule_pack,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["check_bom", "check_bom_report"]
+__all__ = ["REPORT_WITHIN_10_WORKING_DAYS", "check_bom", "check_bom_report"]
+
+#: ``Verdict.reporting_obligation`` of a humanitarian shipment under No. 61 Art. 5.
+REPORT_WITHIN_10_WORKING_DAYS = "report_to_mofcom_within_10_working_days"
 
 _CAT = {name: i for i, name in enumerate(CATEGORIES)}
 _FORM_OF_CATEGORY = {
     "metal": "metal", "alloy": "alloy", "target": "target", "magnet": "magnet",
     "magnet_part": "magnet", "oxide": "oxide", "compound": "compound", "phosphor": "phosphor",
+    **{form: form for form in PRODUCT_FORMS},
 }
 # categories whose own composition decides whether they are a listed item
 _MATERIAL = ("metal", "alloy", "oxide", "compound", "target", "magnet", "magnet_part",
-             "phosphor", "catalyst")
+             "phosphor", "catalyst", *PRODUCT_FORMS)
+# materials that contain a controlled element in a form the control may not name: the
+# oxide/compound "and mixtures" entries may still reach them, so they are never cleared
+# (an own-category FAQ ruling aside)
+_UNPLACED_MATERIAL = frozenset(("phosphor", "catalyst", *PRODUCT_FORMS))
 _NDFEB_MARKERS = element_bit("Nd") | element_bit("Pr") | element_bit("B")
 _RANK = {"not_required": 0, "suspended": 1, "needs_review": 2, "license_required": 3}
 _RELIABILITY_ORDER = {"T": 0, "S": 1, "U": 2}
@@ -80,6 +96,18 @@ class _Match:
     form: Form
     certain: bool
     reason: str
+    caveat: str | None = None  # why a trigger from this match is not settled
+
+
+@dataclass(frozen=True)
+class _InForce:
+    """Whether an announcement applies on a day: ``lapsed`` when only because a suspension
+    ended and the pack knows nothing later (then the verdict is not settled)."""
+
+    ok: bool
+    window: str | None
+    note: str
+    lapsed: str | None = None
 
 
 @dataclass
@@ -103,6 +131,7 @@ class _Checker:
         self.assembly_cats = {_CAT[c] for c in self.fe.part_ii_assemblies.categories}
         self.children: dict[int, list[int]] = {}
         self.lapsed_seen: set[str] = set()
+        self.caveats: list[str] = []  # why the current product's verdict is not settled
         self.candidate = np.ones(bom.n_lines, dtype=bool)
         self._match_memo: dict[tuple[Any, ...], list[_Match]] = {}
         self._part_i_memo: dict[tuple[int, int, bool, int], tuple[bool, str] | None] = {}
@@ -116,6 +145,9 @@ class _Checker:
 
     def has(self, i: int, symbol: str) -> bool:
         return bool(int(self.bom.subtree_mask[i]) & element_bit(symbol))
+
+    def has_own(self, i: int, symbol: str) -> bool:
+        return bool(int(self.bom.own_mask[i]) & element_bit(symbol))
 
     def known(self, i: int) -> bool:
         return bool(self.bom.subtree_known[i])
@@ -151,6 +183,12 @@ class _Checker:
             if day < control.effective:
                 continue
             element = control.element
+            if cat not in _MATERIAL and cat != "other":
+                # a part, component, assembly or product that lists the element itself: no
+                # form of the control is a category like this, so the pack cannot place it
+                if self.has_own(i, element):
+                    out.append(self._unplaced(control, element, cat))
+                continue
             if cat == "other":
                 if known and self.has(i, element):
                     first = next(iter(control.forms.values()))
@@ -163,6 +201,8 @@ class _Checker:
             form_name = _FORM_OF_CATEGORY.get(cat)
             form = control.forms.get(form_name) if form_name else None  # type: ignore[call-overload]
             if form is None:
+                if cat in _UNPLACED_MATERIAL and known and self.has(i, element):
+                    out.append(self._unplaced(control, element, cat))
                 continue
             if not known:
                 out.append(_Match(control, form, False,
@@ -175,6 +215,19 @@ class _Checker:
             if match is not None:
                 out.append(match)
         return out
+
+    @staticmethod
+    def _unplaced(control: ElementControl, element: str, cat: str) -> _Match:
+        first = next(iter(control.forms.values()))
+        whole = Form(control_code=control.control_code, citation=first.citation,
+                     reliability=first.reliability, sources=first.sources)
+        return _Match(control, whole, False,
+                      f"contains {element}; {control.control_code} names no '{cat}' form for "
+                      f"{element}, and its entries for {element} compounds or oxides 'and their "
+                      "mixtures' may still reach it: the rule pack cannot place it, so it is "
+                      "not cleared",
+                      caveat=f"the rule pack cannot place a '{cat}' line containing {element} "
+                             f"({control.control_code}): review the item")
 
     def _form_match(self, i: int, control: ElementControl, form: Form,
                     form_name: str) -> _Match | None:
@@ -207,27 +260,36 @@ class _Checker:
                                       f"{'+'.join(present)} content {total} wt % is at or below "
                                       f"{trace.max_total_wt_pct} wt %: the text has no threshold; "
                                       f"a trace level may not make it a controlled magnet "
-                                      f"[{trace.reliability}: {trace.citation}]")
+                                      f"[{trace.reliability}: {trace.citation}]",
+                                      caveat=(f"rests on an unverified reading [U]: a trace "
+                                              f"{'+'.join(present)} content at or below "
+                                              f"{trace.max_total_wt_pct} wt %"
+                                              if trace.reliability == "U" else None))
             family = {"SmCo": "SmCo", "NdFeB": f"{element}-containing NdFeB",
                       "any": f"{element}-containing"}.get(form.family or "any", "")
             return _Match(control, form, True,
                           f"{family} permanent magnet material ({form.control_code})")
         label = {"metal": "metal", "target": "target", "oxide": "oxide (or mixture)",
-                 "compound": "compound (or mixture)", "phosphor": "luminescent material"}
+                 "compound": "compound (or mixture)", "phosphor": "luminescent material",
+                 **{f: f.replace("_", "-") + " material"
+                    for f in PRODUCT_FORMS}}
         return _Match(control, form, True, f"{element} {label.get(form_name, form_name)}")
 
-    def in_force(self, announcement: str, day: _dt.date) -> tuple[bool, str | None, str]:
+    def in_force(self, announcement: str, day: _dt.date) -> _InForce:
         window = self.pack.suspension_at(announcement, day)
         if window is not None:
-            return False, window.id, (f"; suspended {window.start}..{window.end} by "
-                                      f"{window.announcement}")
+            return _InForce(False, window.id, f"; suspended {window.start}..{window.end} by "
+                                              f"{window.announcement}")
         lapsed = self.pack.lapsed_suspensions(announcement, day)
         if lapsed:
             self.lapsed_seen.update(w.id for w in lapsed)
             ends = ", ".join(f"{w.announcement} ended {w.end}" for w in lapsed)
-            return True, None, (f"; treated as in force: the suspension ({ends}) has lapsed and "
-                                "the rule pack knows nothing later")
-        return True, None, ""
+            caveat = (f"not settled: the suspension lapsed ({ends}) and rule pack "
+                      f"{self.pack.pack_id} {self.pack.version} knows nothing later (information "
+                      f"until {self.pack.information_until}); treated as in force "
+                      "(conservative)")
+            return _InForce(True, None, f"; {caveat}", caveat)
+        return _InForce(True, None, "")
 
     def ancestors(self, i: int, stop: int = -1) -> Iterable[int]:
         node = int(self.bom.parent[i])
@@ -245,9 +307,16 @@ class _Checker:
                 continue  # an enclosing line is the listed item that is exported
             for m in matched[i]:
                 ann = m.control.announcement
-                ok, window, note = self.in_force(ann, day)
+                state = self.in_force(ann, day)
                 reliability = _weakest(m.form.reliability, m.control.code_reliability)
-                certain, reason = m.certain, f"{self.name(i)}: {m.reason}"
+                certain = m.certain and state.lapsed is None
+                reason = f"{self.name(i)}: {m.reason}"
+                own = self._own_ruling(i, ann)
+                if own is not None:
+                    notices.append(f"{self.name(i)} contains {m.control.element} "
+                                   f"({m.control.control_code}, {ann}) but its category is "
+                                   f"generally not controlled [{own}]")
+                    continue
                 if i != top:
                     shield = self._ruling(i, ann)
                     if shield is not None:
@@ -265,12 +334,23 @@ class _Checker:
                     reason += f" (control code inferred [U]: {m.control.note})"
                 triggers.append(Trigger(
                     announcement=ann, control_code=m.form.control_code, limb=None,
-                    line_id=str(self.bom.line_id[i]), in_force=ok, certain=certain,
-                    suspended_by=window, reason=reason + note, citation=self.pack.cite(m.form),
-                    reliability=reliability))
+                    line_id=str(self.bom.line_id[i]), in_force=state.ok, certain=certain,
+                    suspended_by=state.window, reason=reason + state.note,
+                    citation=self.pack.cite(m.form), reliability=reliability))
+                if state.lapsed:
+                    self.caveats.append(state.lapsed)
+                if m.caveat:
+                    self.caveats.append(m.caveat)
         if any(t.in_force for t in triggers) and self.cfc.general_licence_note:
             notices.append(self.cfc.general_licence_note)
         return triggers
+
+    def _own_ruling(self, i: int, announcement: str) -> str | None:
+        """The FAQ ruling that the line's own category is generally not controlled."""
+        for outcome, anns, citation in self.rulings.get(CATEGORIES[self.bom.category[i]], []):
+            if outcome == "not_controlled" and announcement in anns:
+                return citation
+        return None
 
     def _ruling(self, i: int, announcement: str) -> tuple[str, str] | None:
         for a in self.ancestors(i):
@@ -341,7 +421,8 @@ class _Checker:
             stack.extend((c, in_min or take_min, in_max or take_max)
                          for c in self.children.get(node, []))
 
-        def total(items: list[tuple[int, Decimal | None]], unknown_is_zero: bool) -> Decimal | None:
+        def total(items: list[tuple[int, Decimal | None]], unknown_is_zero: bool,
+                  how: str = fe.aggregation) -> Decimal | None:
             values: list[Decimal] = []
             for _, v in items:
                 if v is None:
@@ -351,7 +432,7 @@ class _Checker:
                 values.append(v)
             if not values:
                 return Decimal(0)
-            return sum(values, Decimal(0)) if fe.aggregation == "sum" else max(values)
+            return sum(values, Decimal(0)) if how == "sum" else max(values)
 
         with localcontext() as ctx:
             ctx.prec = _WIDE
@@ -366,13 +447,30 @@ class _Checker:
                 limit = threshold * den
                 return num >= limit if limb.comparator == ">=" else num > limit
 
-            definitely = den is not None and met(num_min)
-            if num_max is None:
-                possibly = True
-            elif den is None:
-                possibly = num_max > 0
-            else:
-                possibly = met(num_max)
+            def outcome(low: Decimal, high: Decimal | None) -> tuple[bool, bool]:
+                if high is None:
+                    maybe = True
+                elif den is None:
+                    maybe = high > 0
+                else:
+                    maybe = met(high)
+                return den is not None and met(low), maybe
+
+            definitely, possibly = outcome(num_min, num_max)
+            unverified = None
+            if fe.aggregation_reliability == "U":
+                # the other reading of "the value of the Part I items": where it disagrees the
+                # test is only possibly met, so a verdict never rests on the unverified one
+                other = "max" if fe.aggregation == "sum" else "sum"
+                alt = outcome(total(counted_min, True, other) or Decimal(0),
+                              total(counted_max, False, other))
+                if alt != (definitely, possibly):
+                    unverified = (f"rests on an unverified reading of the 0.1 % test [U]: the "
+                                  f"{'sum' if fe.aggregation == 'sum' else 'largest'} of several "
+                                  f"Part I items is taken ({fe.aggregation_citation}); "
+                                  f"{'summed' if other == 'sum' else 'one by one'} the result "
+                                  "differs")
+                    definitely, possibly = definitely and alt[0], possibly or alt[1]
             headroom = None
             if den is not None and num_max is not None:
                 headroom = _plain(threshold * den - num_max)
@@ -390,6 +488,7 @@ class _Checker:
             ratio=ratio_min if exact else None, ratio_min=ratio_min, ratio_max=ratio_max,
             headroom=headroom,
             met="yes" if definitely else ("possible" if possibly else "no"),
+            unverified_reading=unverified,
         )
 
     def _limb_trigger(self, limb_id: str, i: int, certain: bool, reason: str,
@@ -397,11 +496,14 @@ class _Checker:
         limb = self.fe.limbs[limb_id]  # type: ignore[index]
         if day < limb.effective:
             return None
-        ok, window, note = self.in_force(self.fe.announcement, day)
+        state = self.in_force(self.fe.announcement, day)
+        if state.lapsed:
+            self.caveats.append(state.lapsed)
         return Trigger(announcement=self.fe.announcement, control_code=limb.control_code,
-                       limb=limb_id, line_id=str(self.bom.line_id[i]), in_force=ok,
-                       certain=certain, suspended_by=window, reason=reason + note,
-                       citation=self.pack.cite(limb), reliability=limb.reliability)
+                       limb=limb_id, line_id=str(self.bom.line_id[i]), in_force=state.ok,
+                       certain=certain and state.lapsed is None, suspended_by=state.window,
+                       reason=reason + state.note, citation=self.pack.cite(limb),
+                       reliability=limb.reliability)
 
     def _limbs_on(self, item: int, annex: tuple[bool, str], is_part_ii: bool | None,
                   day: _dt.date, tests: list[PartIIItem], origin_line: int) -> list[Trigger]:
@@ -420,13 +522,26 @@ class _Checker:
             tech = int(bom.cn_technology[item])
             if tech != 0:
                 certain = certain_item and abroad is False and tech == 1
-                extra = ""
-                if self.fe.limb2_requires_chinese_rare_earths:
+                extra, limb2_caveat = "", None
+                fe = self.fe
+                if fe.limb2_requires_chinese_rare_earths or fe.limb2_reliability == "U":
                     cn_re = self._contains_chinese_ree(item)
-                    if cn_re is False:
-                        tech = 0
-                    certain = certain and cn_re is True
-                    extra = " and Chinese-origin rare earths"
+                    if cn_re is not True:
+                        if fe.limb2_reliability == "U":
+                            # the two readings disagree here: never cleared, never settled
+                            caveat = ("rests on an unverified reading of No. 61 Art. 1(2) [U]: "
+                                      "whether limb (2) also requires Chinese-origin rare "
+                                      f"earths ({fe.limb2_citation})")
+                            limb2_caveat = caveat
+                            certain = False
+                            extra = (" (contains no Chinese-origin rare earths known to the BOM: "
+                                     + caveat + ")")
+                        elif cn_re is False:
+                            tech = 0
+                        else:
+                            certain = False
+                    if fe.limb2_requires_chinese_rare_earths and not extra:
+                        extra = " and Chinese-origin rare earths"
                 if tech != 0:
                     t = self._limb_trigger(
                         "2", item, certain,
@@ -435,6 +550,8 @@ class _Checker:
                         day)
                     if t:
                         out.append(t)
+                        if limb2_caveat:
+                            self.caveats.append(limb2_caveat)
             if is_part_ii is not None:
                 test = self.value_test(item)
                 tests.append(test)
@@ -442,6 +559,8 @@ class _Checker:
                     ratio = (f"ratio {test.ratio}" if test.ratio is not None else
                              f"ratio between {test.ratio_min} and {test.ratio_max or 'unbounded'}")
                     certain = test.met == "yes" and is_part_ii and abroad is False
+                    if test.unverified_reading:
+                        ratio += f" ({test.unverified_reading})"
                     t = self._limb_trigger(
                         "1", item, certain,
                         f"{self.name(item)}: Chinese-origin Part I content "
@@ -453,6 +572,8 @@ class _Checker:
                         f"(lines {', '.join(test.counted_lines) or 'none'})", day)
                     if t:
                         out.append(t)
+                        if test.unverified_reading:
+                            self.caveats.append(test.unverified_reading)
         return out
 
     def _contains_chinese_ree(self, i: int) -> bool | None:
@@ -501,6 +622,9 @@ class _Checker:
         if assemblies.outcome == "exclude":
             notices.append(f"not applied: {reading}")
             return []
+        if assemblies.reliability == "U":
+            self.caveats.append(f"rests on an unverified reading [U]: No. 61 applies to "
+                                f"{self.name(top)} {reading}")
         adjusted = []
         for t in triggers:
             certain = t.certain and assemblies.outcome == "include"
@@ -517,14 +641,22 @@ class _Checker:
             return None, None
         ship = self.bom.shipment
         end_use, listed = ship["end_use"][product], ship["end_user_listed"][product]
+        which_list = ship["end_user_list"][product]
         dest = ship["destination"][product]
         anns = {t.announcement for t in triggers}
+        regimes = {self.pack.announcements[a].scope for a in anns}
         prefix = "if the suspended control applies again: " if status == "suspended" else ""
         for rule in self.pack.licensing_outlook:
             if rule.end_uses is not None and end_use not in rule.end_uses:
                 continue
             if rule.end_user_listed is not None and listed is not rule.end_user_listed:
                 continue
+            if rule.end_user_lists is not None and which_list not in rule.end_user_lists:
+                continue
+            if rule.regimes is not None and not regimes & set(rule.regimes):
+                continue
+            if rule.basis is not None and self.pack.suspension_at(rule.basis, day, rule.article):
+                continue  # the provision the rule rests on is suspended on the day
             if rule.destinations is not None and dest not in rule.destinations:
                 continue
             if rule.announcements is not None and not anns <= set(rule.announcements):
@@ -532,9 +664,10 @@ class _Checker:
             if rule.effective is not None and day < rule.effective:
                 continue
             return rule.outlook, f"{prefix}{rule.citation} [{rule.reliability}]"
+        basis = ("No. 61 Arts. 2-5" if "foreign_export" in regimes else
+                 "Export Control Law, Dual-Use Regulations; No. 46 of 2024 for US military uses")
         return "depends_on_end_use", (prefix + "end_use / end_user_listed not given on the top "
-                                      "line; the licensing policy depends on them (No. 61 "
-                                      "Arts. 2-5)")
+                                      f"line; the licensing policy depends on them ({basis})")
 
     def status_of(self, triggers: list[Trigger]) -> Status:
         if any(t.in_force and t.certain for t in triggers):
@@ -579,15 +712,19 @@ def check_bom_report(
     source: str | Path | pd.DataFrame | Bom,
     date: _dt.date | str | None = None,
     pack: str | Path | dict[str, Any] | RulePack | None = None,
+    composition_tolerance: Decimal | str | float | None = None,
 ) -> BomCheckReport:
     """Check every product of a BOM; the full result with date, pack and notices.
 
     *date* (a date or ``YYYY-MM-DD``) is the shipment date for every product; without
     it each product's ``ship_date`` is used, else today (UTC). *pack* is a rule pack
     path, dict or :class:`RulePack` (default: the built-in pack).
+    *composition_tolerance* (percentage points, default 1) is how far a line's element
+    weights may add up beyond 100 % (rounded assays) before the BOM is refused; see
+    :func:`~exportscreen.rareearth.bom.load_bom`.
     """
     rule_pack = load_rule_pack(pack)
-    bom = load_bom(source)
+    bom = load_bom(source, composition_tolerance=composition_tolerance)
     if isinstance(date, str):
         try:
             # YYYY-MM-DD only, as on the command line (fromisoformat also takes 20260301)
@@ -607,8 +744,11 @@ def check_bom_report(
     line_product = product_of_top[bom.root] if n else np.zeros(0, np.int64)
     material = np.isin(bom.category, [_CAT[c] for c in _MATERIAL])
     has_ree = (bom.subtree_mask & REE_MASK) != 0
+    # parts, components and products that list a rare earth themselves are looked at too:
+    # the pack cannot place them, so they are never cleared without a ruling
     candidate = (material & (has_ree | ~bom.subtree_known)) | (
-        (bom.category == _CAT["other"]) & has_ree)
+        (bom.category == _CAT["other"]) & has_ree) | (
+        ~material & ((bom.own_mask & REE_MASK) != 0))
     checker.candidate = candidate
     interesting = np.zeros(bom.n_products, dtype=bool)
     interesting[line_product[candidate]] = True
@@ -640,6 +780,8 @@ def check_bom_report(
                 checker.children.setdefault(parent, []).append(i)
         notices: list[str] = []
         tests: list[PartIIItem] = []
+        checker.caveats = []
+        reporting: str | None = None
         per_regime: list[tuple[str, Status, list[Trigger]]] = []
         for regime in regimes:
             if regime == "export_from_china":
@@ -648,12 +790,18 @@ def check_bom_report(
                 found = checker.foreign_export(lines, top, day, notices, tests)
                 if found and ship["end_use"][p] == "humanitarian":
                     status = checker.status_of(found)
+                    humanitarian = rule_pack.foreign_export.humanitarian
                     if status in ("license_required", "needs_review") and (
-                            rule_pack.foreign_export.humanitarian.outcome == "not_required"):
+                            humanitarian.outcome == "not_required"):
+                        reporting = REPORT_WITHIN_10_WORKING_DAYS
                         notices.append("humanitarian end use: no licence under No. 61 Art. 5; "
                                        "report to MOFCOM within 10 working days after export "
-                                       f"[{rule_pack.foreign_export.humanitarian.citation}]")
-                        per_regime.append((regime, "not_required", found))
+                                       f"[{humanitarian.citation}]")
+                        # settled only when the control is certainly in force; otherwise the
+                        # report may still be owed, so the verdict is not cleared
+                        settled = all(t.certain for t in found if t.in_force)
+                        per_regime.append((regime, "not_required" if settled else "needs_review",
+                                           found))
                         continue
             else:
                 found = []
@@ -684,6 +832,12 @@ def check_bom_report(
                 status == "not_required"):
             outlook = "humanitarian_report_within_10_working_days"
             outlook_reason = rule_pack.foreign_export.humanitarian.citation
+        reporting_reason = None
+        if reporting is not None:
+            reporting_reason = (f"{rule_pack.foreign_export.humanitarian.citation} "
+                                f"[{rule_pack.foreign_export.humanitarian.reliability}]")
+        caveats = sorted(set(checker.caveats)) if status != "not_required" or reporting else []
+        certain = status != "needs_review" and all(t.certain for t in triggers) and not caveats
         deciding = _deciding_test(tests)
         verdicts.append(Verdict(
             product_id=pid, status=status, date=day, regime=regime_label, triggers=triggers,
@@ -693,12 +847,14 @@ def check_bom_report(
             headroom=deciding.headroom if deciding else None,
             part_ii_items=sorted(tests, key=lambda t: t.line_id),
             licensing_outlook=outlook, licensing_outlook_reason=outlook_reason,
+            reporting_obligation=reporting, reporting_obligation_reason=reporting_reason,
+            certain=certain, caveats=caveats,
             notices=sorted(set(notices)),
         ))
     return BomCheckReport(
         date=run_date, pack_id=rule_pack.pack_id, pack_version=rule_pack.version,
-        pack_source=rule_pack.source_path,
-        notices=[n for n in [blank_rows_notice(bom.table)] if n]
+        pack_source=rule_pack.source_path, pack_information_until=rule_pack.information_until,
+        notices=[n for n in [blank_rows_notice(bom.table)] if n] + list(bom.notices)
         + _run_notices(rule_pack, checker, dates_used),
         verdicts=verdicts)
 
@@ -716,12 +872,19 @@ def _deciding_test(tests: list[PartIIItem]) -> PartIIItem | None:
 def _run_notices(pack: RulePack, checker: _Checker, dates: set[_dt.date]) -> list[str]:
     notices = []
     for window in pack.suspensions:
-        if window.id in checker.lapsed_seen or any(window.lapsed_unknown(d) for d in dates):
+        # a window over single articles (No. 72: Art. 2 of No. 46, no rare-earth item) is
+        # named only when a verdict rested on it
+        relevant = not window.articles and any(
+            pack.announcements[a].scope in ("export_from_china", "foreign_export")
+            for a in window.applies_to)
+        if window.id in checker.lapsed_seen or (
+                relevant and any(window.lapsed_unknown(d) for d in dates)):
             notices.append(
                 f"the {window.announcement} suspension ({window.start}..{window.end}) of "
                 f"{', '.join(window.applies_to)} has ended for dates after {window.end} and "
                 f"rule pack {pack.pack_id} {pack.version} knows nothing later: those controls are "
-                f"treated as in force (conservative). {window.note}. To record an extension or "
+                f"treated as in force (conservative) and verdicts resting on them are not "
+                f"settled (certain: false). {window.note}. To record an extension or "
                 f"a lifting, pass a pack file (--pack) with an updated suspension window.")
     late = sorted(d for d in dates if d > pack.information_until)
     if late:
@@ -749,9 +912,11 @@ def check_bom(
     source: str | Path | pd.DataFrame | Bom,
     date: _dt.date | str | None = None,
     pack: str | Path | dict[str, Any] | RulePack | None = None,
+    composition_tolerance: Decimal | str | float | None = None,
 ) -> list[Verdict]:
     """Check a BOM against China's rare-earth export controls: one :class:`Verdict` per
     product, sorted by ``product_id``. See :func:`check_bom_report` for the arguments
     and the module docstring for the rules.
     """
-    return check_bom_report(source, date=date, pack=pack).verdicts
+    return check_bom_report(source, date=date, pack=pack,
+                            composition_tolerance=composition_tolerance).verdicts

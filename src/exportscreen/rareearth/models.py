@@ -57,10 +57,18 @@ class PartIIItem(_Frozen):
     ratio_max: Decimal | None
     headroom: Decimal | None
     met: Literal["yes", "no", "possible"]
+    unverified_reading: str | None = None
 
 
 class Verdict(_Frozen):
-    """The checker's answer for one product."""
+    """The checker's answer for one product.
+
+    ``certain`` is False when the verdict is not settled: it rests on an unknown fact, on
+    a reading the research marks unverified, or on a suspension that has lapsed with
+    nothing known after it; ``caveats`` names each reason. An unsettled verdict is never
+    ``not_required``. ``reporting_obligation`` is set when no licence is needed but MOFCOM
+    must be told (a humanitarian shipment under No. 61 Art. 5: within 10 working days).
+    """
 
     product_id: str
     status: Status
@@ -74,6 +82,10 @@ class Verdict(_Frozen):
     part_ii_items: list[PartIIItem] = []
     licensing_outlook: str | None = None
     licensing_outlook_reason: str | None = None
+    reporting_obligation: str | None = None
+    reporting_obligation_reason: str | None = None
+    certain: bool = True
+    caveats: list[str] = []
     notices: list[str] = []
 
 
@@ -84,6 +96,7 @@ class BomCheckReport(_Frozen):
     pack_id: str
     pack_version: str
     pack_source: str | None
+    pack_information_until: _dt.date | None = None
     notices: list[str]
     verdicts: list[Verdict]
 
@@ -91,7 +104,9 @@ class BomCheckReport(_Frozen):
         """The ``rare-earth --format json`` document (DESIGN.md); decimals as strings."""
         return {
             "date": self.date.isoformat(),
-            "pack": {"id": self.pack_id, "version": self.pack_version, "source": self.pack_source},
+            "pack": {"id": self.pack_id, "version": self.pack_version, "source": self.pack_source,
+                     "information_as_of": (None if self.pack_information_until is None
+                                           else self.pack_information_until.isoformat())},
             "notices": list(self.notices),
             "products": [v.model_dump(mode="json") for v in self.verdicts],
         }
@@ -113,6 +128,9 @@ class BomCheckReport(_Frozen):
                 "ratio_max": "" if v.ratio_max is None else str(v.ratio_max),
                 "headroom": "" if v.headroom is None else str(v.headroom),
                 "licensing_outlook": v.licensing_outlook or "",
+                "reporting_obligation": v.reporting_obligation or "",
+                "certain": "yes" if v.certain else "no",
+                "caveats": " | ".join(v.caveats),
                 "reasons": " | ".join(t.reason for t in v.triggers),
                 "notices": " | ".join(v.notices),
             })

@@ -67,6 +67,15 @@ CATEGORIES: tuple[str, ...] = (
     "metal", "alloy", "oxide", "compound", "target", "magnet", "magnet_part", "rotor_stator",
     "motor", "sensor", "phosphor", "catalyst", "consumer_good", "component", "assembly",
     "finished_product", "other",
+    # product forms named by No. 57 (research §3.3): added after "other" so the existing
+    # categories keep their positions
+    "crystal", "optical_fibre", "hydrogen_storage", "ceramic", "magnetocaloric",
+    "magnetostrictive", "thermal_barrier_coating",
+)
+#: The No. 57 product-form categories (materials whose composition decides).
+PRODUCT_FORMS: tuple[str, ...] = (
+    "crystal", "optical_fibre", "hydrogen_storage", "ceramic", "magnetocaloric",
+    "magnetostrictive", "thermal_barrier_coating",
 )
 
 Reliability = PackLetter
@@ -105,9 +114,14 @@ class Cited(_Model):
 
 
 class Announcement(Cited):
+    """An announcement; ``articles`` summarises the articles the pack models (article ->
+    what it says), so a suspension of one article can name it."""
+
     title: str
-    scope: Literal["export_from_china", "foreign_export", "suspension", "technology"]
+    scope: Literal["export_from_china", "foreign_export", "suspension", "technology",
+                   "destination"]
     issued: _dt.date
+    articles: dict[str, str] = Field(default_factory=dict)
 
 
 class Suspension(Cited):
@@ -121,6 +135,9 @@ class Suspension(Cited):
     id: str
     announcement: str
     applies_to: list[str]
+    articles: list[str] = Field(
+        default_factory=list,
+        description="the articles suspended (empty: the whole announcements in applies_to)")
     start: _dt.date
     end: _dt.date
     end_inclusive: bool = True
@@ -144,7 +161,9 @@ class Form(Cited):
     _v = field_validator("partners")(lambda cls, v: v if v is None else _check_symbols(v))
 
 
-FormName = Literal["metal", "alloy", "target", "magnet", "oxide", "compound", "phosphor"]
+FormName = Literal["metal", "alloy", "target", "magnet", "oxide", "compound", "phosphor",
+                   "crystal", "optical_fibre", "hydrogen_storage", "ceramic", "magnetocaloric",
+                   "magnetostrictive", "thermal_barrier_coating"]
 
 
 class ElementControl(_Model):
@@ -233,13 +252,28 @@ class ForeignExport(_Model):
     humanitarian: Humanitarian
 
 
+EndUserList = Literal["yes", "no", "control_list", "watch_list"]
+
+
 class OutlookRule(Cited):
+    """One licensing-outlook rule; the first rule whose conditions all hold applies.
+
+    ``regimes`` limits it to exports from China or foreign exports (judged by the
+    announcements of the product's triggers); ``end_user_lists`` to the BOM's
+    ``end_user_listed`` values; ``basis``/``article`` name the provision it rests on, so
+    that a suspension of that article (``suspensions[].articles``) switches it off.
+    """
+
     outlook: str
     end_uses: list[str] | None = None
     end_user_listed: bool | None = None
+    end_user_lists: list[EndUserList] | None = None
     destinations: list[str] | None = None
     announcements: list[str] | None = None
+    regimes: list[Literal["export_from_china", "foreign_export"]] | None = None
     effective: _dt.date | None = None
+    basis: str | None = None
+    article: str | None = None
 
 
 class RulePack(_Model):
@@ -249,8 +283,10 @@ class RulePack(_Model):
     version: str
     title: str
     information_until: _dt.date = Field(
-        description="the last date the pack's information covers; later events are unknown"
+        description="the last date the pack's information covers (the date of its newest "
+        "source); later events are unknown"
     )
+    information_until_note: str = ""
     research: str = ""
     reliability_legend: dict[str, str] = Field(default_factory=dict)
     sources: dict[str, str] = Field(default_factory=dict)
@@ -261,16 +297,23 @@ class RulePack(_Model):
     licensing_outlook: list[OutlookRule]
     source_path: str | None = None
 
-    def suspension_at(self, announcement: str, day: _dt.date) -> Suspension | None:
-        """The suspension window covering *announcement* on *day*, if any."""
+    def suspension_at(self, announcement: str, day: _dt.date,
+                      article: str | None = None) -> Suspension | None:
+        """The suspension window covering *announcement* (or one *article* of it) on *day*.
+
+        A window that names ``articles`` covers only those articles, never the whole
+        announcement."""
         for window in self.suspensions:
-            if announcement in window.applies_to and window.covers(day):
+            if announcement in window.applies_to and window.covers(day) and (
+                    not window.articles or article in window.articles):
                 return window
         return None
 
-    def lapsed_suspensions(self, announcement: str, day: _dt.date) -> list[Suspension]:
+    def lapsed_suspensions(self, announcement: str, day: _dt.date,
+                           article: str | None = None) -> list[Suspension]:
         return [
             w for w in self.suspensions if announcement in w.applies_to and w.lapsed_unknown(day)
+            and (not w.articles or article in w.articles)
         ]
 
     def cited(self) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -372,6 +415,19 @@ def _check_references(pack: RulePack, label: str) -> None:
         if window.end < window.start:
             raise InputError(f"suspension {window.id!r} ends before it starts", file=label,
                              column="suspensions")
+        for article in window.articles:
+            if not any(article in pack.announcements[a].articles for a in window.applies_to):
+                raise InputError(f"suspension {window.id!r} names article {article!r}, which no "
+                                 "announcement it applies to lists", file=label,
+                                 column="suspensions")
+    for n, rule in enumerate(pack.licensing_outlook):
+        if rule.basis is not None and rule.basis not in known:
+            raise InputError(f"outlook rule names unknown announcement {rule.basis!r}",
+                             file=label, column=f"licensing_outlook.{n}.basis")
+        if rule.article is not None and (
+                rule.basis is None or rule.article not in pack.announcements[rule.basis].articles):
+            raise InputError(f"outlook rule names article {rule.article!r}, which its basis "
+                             "does not list", file=label, column=f"licensing_outlook.{n}.article")
     for control in pack.export_from_china.controls:
         if control.announcement not in known:
             raise InputError(f"control {control.control_code} names unknown announcement "

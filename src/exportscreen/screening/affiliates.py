@@ -3,7 +3,7 @@ roots, the rule extends them, and a supplier row is linked to a flagged entity."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from .model import (
     _float,
     _num,
     _sha256_json,
+    alert_status,
 )
 
 
@@ -149,7 +150,7 @@ def _entity_queries(
 
 def _listed_parties(
     queries: list[tuple[str, str, str | None]],
-    matches: Mapping[tuple[str, str | None], list[Any]],
+    matches: Mapping[tuple[str, str | None], Sequence[Any]],
     entries: Mapping[tuple[str, str], ListEntry],
     rank: Callable[[ListEntry], int],
 ) -> tuple[dict[str, tuple[ListEntry, float, str]], list[dict[str, Any]],
@@ -338,7 +339,7 @@ def _affiliate_alert(
         "aggregate": (affiliate.aggregate_min, affiliate.aggregate_max),
     }
     return Alert(
-        kind="affiliate", status=status, score=link_score,
+        kind="affiliate", status=alert_status(status), score=link_score,
         entry_id=root_entry.id if root_entry else (root_id or ""),
         entry_name=root_entry.name if root_entry else "", matched_alias="",
         source=root_entry.source if root_entry else "",

@@ -14,7 +14,7 @@ from ..lists import load_list
 from ..lists.models import ListEntry, ScreeningList
 from ..names import HIT_THRESHOLD, POSSIBLE_THRESHOLD, NameMatcher, analyze_name
 from ..names.matcher import identifies_someone
-from .model import Alert, _num
+from .model import Alert, _num, alert_status
 
 
 def _resolve_list(source: Any) -> ScreeningList:
@@ -166,7 +166,7 @@ def _name_alert(match: Any, entry: ListEntry) -> Alert:
         f"{': ' + explanation if explanation else ''}"
     )
     return Alert(
-        kind="name", status=str(match.status), score=score, entry_id=entry.id,
+        kind="name", status=alert_status(str(match.status)), score=score, entry_id=entry.id,
         entry_name=entry.name, matched_alias=alias, source=entry.source,
         source_name=entry.source_name, license_requirement=entry.license_requirement or "",
         license_policy=entry.license_policy or "", reason=reason, alert_hash=entry.content_hash,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf
 
 from .decisions import Decision
 
@@ -43,11 +43,41 @@ FINDING_TO_STATUS: dict[str, str] = {
     "suspended": "possible",
 }
 
+Status = Literal["hit", "affiliate", "possible", "clear", "error"]
+AlertStatus = Literal["hit", "affiliate", "possible"]
+AlertKind = Literal["name", "listed_entity", "affiliate", "affiliate_name"]
+
+
+def alert_status(text: str) -> AlertStatus:
+    """*text* as an alert's status; anything but hit, affiliate or possible is a bug."""
+    if text == "hit":
+        return "hit"
+    if text == "affiliate":
+        return "affiliate"
+    if text == "possible":
+        return "possible"
+    raise ValueError(f"not an alert status: {text!r}")
+
+
+class Record(BaseModel):
+    """A frozen result model. ``record["field"]`` and ``record.get("field")`` read a field
+    as the dicts of earlier releases were read, so scripts written against them still run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in type(self).model_fields:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in type(self).model_fields else default
+
+
 def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
-@dataclass(frozen=True)
-class PathStep:
+class PathStep(Record):
     """An entity on an ownership path and its stake in the next one (toward the supplier)."""
 
     entity_id: str
@@ -69,8 +99,7 @@ class PathStep:
             return f"{_num(low)}%"
         return f"{_num(low)}-{_num(high)}%"
 
-@dataclass(frozen=True)
-class AffiliateLink:
+class AffiliateLink(Record):
     """How a supplier row is tied to a flagged entity of the ownership graph."""
 
     entity_id: str
@@ -109,12 +138,11 @@ class AffiliateLink:
                 parts.append(f"{stake + ' ' if stake else ''}{label}")
         return " <- ".join(parts)
 
-@dataclass(frozen=True)
-class Alert:
+class Alert(Record):
     """One reason a row may be restricted: a name match, a listed graph entity or an affiliate."""
 
-    kind: str  # "name", "listed_entity", "affiliate", "affiliate_name"
-    status: str  # hit, affiliate, possible
+    kind: AlertKind
+    status: AlertStatus
     score: float
     entry_id: str
     entry_name: str
@@ -146,8 +174,7 @@ class Alert:
             data["affiliate"] = _affiliate_dict(self.affiliate)
         return data
 
-@dataclass(frozen=True)
-class RowResult:
+class RowResult(Record):
     """The screening result of one input row (all alerts, the deciding one, the decision)."""
 
     position: int
@@ -157,14 +184,14 @@ class RowResult:
     name: str
     country: str
     supplier_id: str
-    status: str
+    status: Status
     reason: str
     alerts: tuple[Alert, ...] = ()
     top: Alert | None = None
     decision: str = ""
     decision_note: str = ""
-    suppressed: tuple[tuple[Alert, Decision], ...] = ()
-    reopened: tuple[tuple[Alert, Decision, str], ...] = ()
+    suppressed: tuple[tuple[Alert, InstanceOf[Decision]], ...] = ()
+    reopened: tuple[tuple[Alert, InstanceOf[Decision], str], ...] = ()
     change: str = ""
 
     @property
@@ -192,8 +219,7 @@ class RowResult:
             "entry_hash": "" if top is None else top.alert_hash,
         }
 
-@dataclass(frozen=True)
-class Change:
+class Change(Record):
     """A row whose outcome differs from the previous run, and why."""
 
     row_key: str
@@ -210,21 +236,65 @@ class Change:
     def text(self) -> str:
         return f"{self.before} -> {self.after}: {'; '.join(self.reasons)}"
 
-@dataclass(frozen=True)
-class ScreeningRun:
+class LibraryInfo(Record):
+    """Which exportscreen produced the run."""
+
+    name: str
+    version: str
+
+
+class InputInfo(Record):
+    """The supplier table: its file (``None`` for a DataFrame), size and detected columns."""
+
+    path: str | None
+    sha256: str | None
+    rows: int
+    columns: tuple[str, ...]
+    detected: dict[str, str | None]
+
+
+class Thresholds(Record):
+    """The name scores at and above which a match is a hit, or a possible match."""
+
+    hit: float
+    possible: float
+
+
+class Provenance(Record):
+    """What a run was computed from: library, input, list, thresholds, rule and date; with
+    ``--since``, what the previous run was computed from."""
+
+    library: LibraryInfo
+    input: InputInfo
+    list: dict[str, Any]  # the list's ListProvenance, as JSON
+    thresholds: Thresholds
+    rule: str | None
+    as_of: str | None
+    previous: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the JSON report writes it (``previous`` only when there was one)."""
+        data = self.model_dump(mode="json")
+        data["input"]["columns"] = [*self.input.columns]
+        if self.previous is None:
+            del data["previous"]
+        return data
+
+
+class ScreeningRun(Record):
     """Everything one screening produced: the output frame, per-row evidence, provenance."""
 
     frame: pd.DataFrame
     rows: tuple[RowResult, ...]
     input_columns: tuple[str, ...]
     columns: dict[str, str | None]
-    provenance: dict[str, Any]
+    provenance: Provenance
     notices: tuple[str, ...]
     list_entry_hashes: dict[str, str]
     ownership: dict[str, Any] | None = None
     decisions: dict[str, Any] | None = None
     changes: tuple[Change, ...] | None = None
-    input_rows: tuple[dict[str, str], ...] = field(default=(), repr=False)
+    input_rows: tuple[dict[str, str], ...] = Field(default=(), repr=False)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -329,7 +399,7 @@ def run_to_dict(run: ScreeningRun) -> dict[str, Any]:
     return {
         "report": "exportscreen-screen",
         "format_version": FORMAT_VERSION,
-        "provenance": run.provenance,
+        "provenance": run.provenance.to_dict(),
         "summary": run.summary,
         "notices": [*run.notices],
         "ownership": run.ownership,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +113,9 @@ def _diff(
         prev = candidates[occurrence] if occurrence < len(candidates) else None
         after = _outcome(result.status, result.top.entry_id if result.top else "", result.decision)
         if prev is None:
-            change = Change(result.row_key, result.row, result.name, "new", after,
-                            ("row not in the previous run",))
+            change = Change(row_key=result.row_key, row=result.row, name=result.name,
+                            before="new", after=after,
+                            reasons=("row not in the previous run",))
         else:
             before = _outcome(str(prev["screen_status"]), str(prev.get("matched_entry_id") or ""),
                               str(prev.get("decision") or ""))
@@ -152,14 +152,16 @@ def _diff(
                 reasons.append("the exportscreen version changed (matching may differ)")
             if not reasons:
                 reasons.append("the match scoring changed for the same row and entries")
-            change = Change(result.row_key, result.row, result.name, before, after,
-                            tuple(reasons))
+            change = Change(row_key=result.row_key, row=result.row, name=result.name,
+                            before=before, after=after,
+                            reasons=tuple(reasons))
         changes.append(change)
-        updated.append(replace(result, change=change.text()))
+        updated.append(result.model_copy(update={"change": change.text()}))
     for key, rows in sorted(by_key.items()):
         for row in rows[seen.get(key, 0):]:
             before = _outcome(str(row["screen_status"]), str(row.get("matched_entry_id") or ""),
                               str(row.get("decision") or ""))
-            changes.append(Change(key, None, str(row.get("name") or ""), before, "removed",
-                                  ("row no longer in the supplier file",)))
+            changes.append(Change(row_key=key, row=None, name=str(row.get("name") or ""),
+                                  before=before, after="removed",
+                                  reasons=("row no longer in the supplier file",)))
     return tuple(changes), updated
