@@ -143,7 +143,10 @@ def test_bis_suspension_lapsed_today_applies_rule_with_notice() -> None:
     g = graph([("EL1", "A", "50")], {"EL1": "CN", "A": "CN"})
     result = apply_affiliates_rule(g, {"EL1": "entity_list"}, "us-bis-affiliates", "2026-11-28")
     assert result.ids("covered") == {"A"} and not result.suspended
-    assert any("no information after 2026-09-30" in n for n in result.notices)
+    # the pack knows nothing after the suspension's end: covered, but not settled
+    assert any("no information after it (newest source 2025-11-03)" in n
+               for n in result.notices)
+    assert result.caveat and not result.finding("A").certain  # type: ignore[union-attr]
     # the user can override the dates: a suspension extended by a custom rule
     from exportscreen import get_rule
     from exportscreen.ownership import SuspensionWindow

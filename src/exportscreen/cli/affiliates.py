@@ -53,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         "default today)")
     parser.add_argument("--suspended", action="append", default=None, metavar="FROM..TO",
                         help="replace the preset's suspension windows (repeatable; "
-                        "'none' for no suspension; either end may be empty)")
+                        "'none' for no suspension; either end may be empty); the rule is "
+                        "taken to apply again after a window you give")
     parser.add_argument("--unknown-country", dest="unknown_country",
                         choices=("in_scope", "out_of_scope"),
                         help="how an entity with no country is treated by a foreign-only rule "
@@ -66,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 
-TABLE_COLUMNS = ("id", "status", "aggregate_min", "aggregate_max", "roots", "path",
+TABLE_COLUMNS = ("id", "status", "certain", "aggregate_min", "aggregate_max", "roots", "path",
                  "license_policy")
 
 
@@ -95,7 +96,9 @@ def parse_suspensions(values: list[str]) -> tuple[SuspensionWindow, ...]:
         e = cli_date(end, "--suspended") if end.strip() else None
         if s and e and s > e:
             raise InputError(f"suspension starts after it ends: {value!r}", column="--suspended")
-        windows.append(SuspensionWindow(start=s, end=e, note="set on the command line"))
+        # dates the user states: the rule applies again after the end (not "unknown")
+        windows.append(SuspensionWindow(start=s, end=e, note="set on the command line",
+                                        after_end="revived"))
     return tuple(windows)
 
 
@@ -103,10 +106,15 @@ def render_table(result: AffiliatesResult) -> str:
     """The plain-text table of ``--format table``, with a head line saying the rule's state."""
     rows = [dict(r, path=r["path"].split(" > ") if r["path"] else []) for r in
             result.csv_rows()]
-    state = ("suspended" if result.suspended else "in force" if result.rule_in_force
-             else "not in force")
-    head = (f"rule {result.rule.id} at {result.as_of.isoformat()} ({state})"
+    state = ("suspended" if result.suspended else "not in force" if not result.rule_in_force
+             else "treated as in force, NOT SETTLED" if result.caveat else "in force")
+    period = f" [{result.rule.period}]" if result.rule.period else ""
+    info = (f"; information as of {result.information_as_of.isoformat()}"
+            if result.information_as_of else "")
+    head = (f"rule {result.rule.id} at {result.as_of.isoformat()} ({state}{info}){period}"
             f": {len(rows)} finding(s)\n")
+    if result.caveat:
+        head += result.caveat + "\n"
     return head + format_table(rows, TABLE_COLUMNS, empty="(no findings)")
 
 

@@ -32,7 +32,7 @@ import datetime as _dt
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -44,7 +44,14 @@ from ..errors import InputError
 from ..io.read import iso_date
 from ..knowledge import read_shipped_json
 from .graph import BRANCH, CONTROL, HUNDRED, OWNERSHIP, UNITS_PER_PERCENT, OwnershipGraph
-from .rules import RulePreset, SuspensionWindow, get_rule, normalise_list_source
+from .rules import (
+    GeneralLicence,
+    RulePreset,
+    SuspensionWindow,
+    get_rule,
+    list_rules,
+    normalise_list_source,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,6 +63,7 @@ __all__ = [
     "Contribution",
     "ListedParty",
     "apply_affiliates_rule",
+    "information_as_of",
     "load_listed_csv",
     "policy_rank",
 ]
@@ -119,6 +127,13 @@ class AffiliateFinding:
     country: str | None = None
     status_if_in_force: str | None = None
     basis: str = "ownership"
+    #: False when the finding is not settled: the rule's suspension lapsed and the preset
+    #: has no information after it, or it rests on a reading the sources leave open. The
+    #: status is then the conservative one (never cleared) and ``reason`` says why.
+    certain: bool = True
+    #: general licences that may authorise a transaction with the entity on the date
+    #: (e.g. BIS TGL No. 7), as text; "" when none
+    licence_outlook: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,13 +144,14 @@ class AffiliateFinding:
             "license_requirement": self.license_requirement,
             "license_policy": self.license_policy, "name": self.name, "country": self.country,
             "basis": self.basis, "status_if_in_force": self.status_if_in_force,
+            "certain": self.certain, "licence_outlook": self.licence_outlook,
             "reason": self.reason,
         }
 
 
 CSV_COLUMNS = ("id", "status", "aggregate_min", "aggregate_max", "roots", "path", "name",
                "country", "basis", "status_if_in_force", "license_requirement",
-               "license_policy", "contributions", "reason")
+               "license_policy", "contributions", "certain", "licence_outlook", "reason")
 
 
 @dataclass(frozen=True)
@@ -148,6 +164,11 @@ class AffiliatesResult:
     suspended: bool
     notices: tuple[str, ...]
     findings: list[AffiliateFinding]
+    #: "" when the rule's state on the date is settled; else why it is not (a suspension
+    #: that lapsed with nothing known after it). Every finding it touches is ``certain=False``.
+    caveat: str = ""
+    #: the date of the newest source the preset cites (its "information as of")
+    information_as_of: _dt.date | None = None
     _by_id: dict[str, AffiliateFinding] = field(default_factory=dict, repr=False)
 
     def finding(self, entity_id: str) -> AffiliateFinding | None:
@@ -162,8 +183,13 @@ class AffiliatesResult:
     def to_dict(self) -> dict[str, Any]:
         """The ``affiliates --format json`` document."""
         return {"rule": self.rule.id, "rule_version": self.rule.version,
+                "rule_period": self.rule.period or None,
                 "as_of": self.as_of.isoformat(), "rule_in_force": self.rule_in_force,
-                "suspended": self.suspended, "notices": list(self.notices),
+                "suspended": self.suspended, "settled": not self.caveat,
+                "caveat": self.caveat or None,
+                "information_as_of": (self.information_as_of.isoformat()
+                                      if self.information_as_of else None),
+                "notices": list(self.notices),
                 "findings": [f.to_dict() for f in self.findings]}
 
     def csv_rows(self) -> list[dict[str, Any]]:
@@ -178,6 +204,8 @@ class AffiliatesResult:
                 "license_requirement": f.license_requirement or "",
                 "license_policy": f.license_policy or "",
                 "contributions": ";".join(_contribution_text(c) for c in f.contributions),
+                "certain": "true" if f.certain else "false",
+                "licence_outlook": f.licence_outlook,
                 "reason": f.reason,
             })
         return rows
@@ -564,8 +592,8 @@ def apply_affiliates_rule(
     suspended at *as_of*) or ``red_flag`` (control, or a significant minority interest,
     without coverage). A ``branch`` shares its head's status (BIS FAQ #45).
     """
-    preset = get_rule(rule)
     day = _as_date(as_of)
+    preset = get_rule(rule).at(day)
     parties = _coerce_listed(listed)
     notices: list[str] = list(graph.notices)
     n = len(graph.ids)
@@ -576,10 +604,21 @@ def apply_affiliates_rule(
     by_id: dict[str, list[ListedParty]] = defaultdict(list)
     unsure_program = 0
     ignored_lists: set[str] = set()
+    off_program: dict[str, set[str]] = defaultdict(set)  # seeding list -> programs outside
+    group_lists = {g.list for g in preset.seed_groups}
+    group_parties: list[ListedParty] = []
     for p in parties:
         verdict = preset.seeds_party(p.list, p.programs)
         if verdict is False:
-            ignored_lists.add(normalise_list_source(p.list))
+            src = normalise_list_source(p.list)
+            if src in group_lists:
+                group_parties.append(p)
+            elif src in preset.seeds:
+                allowed = set(preset.seeds[src] or ())
+                off_program[src].update(q.strip().upper() for q in p.programs
+                                        if q.strip().upper() not in allowed)
+            else:
+                ignored_lists.add(src)
             continue
         if verdict is None:
             unsure_program += 1
@@ -598,8 +637,14 @@ def apply_affiliates_rule(
     seeds[seed_idx] = True
     if ignored_lists:
         notices.append(f"parties on {', '.join(sorted(ignored_lists))} do not seed "
-                       f"{preset.id} (it is seeded by {', '.join(sorted(preset.seeds))}); they "
+                       f"{preset.id} (it is seeded by {_seeds_text(preset)}); they "
                        "were treated as ordinary entities")
+    for src, progs in sorted(off_program.items()):
+        named = ", ".join(sorted(progs)) or "(none given)"
+        notices.append(f"parties on {src} only under program(s) {named} do not seed "
+                       f"{preset.id}: the {src} programs that seed it are "
+                       f"{', '.join(preset.seeds[src] or ())}; they were treated as ordinary "
+                       "entities")
     if unsure_program:
         notices.append(f"{unsure_program} listed part{'y' if unsure_program == 1 else 'ies'} on "
                        "a program-limited list had no programs given and were treated as seeds")
@@ -710,24 +755,39 @@ def apply_affiliates_rule(
     branch_of_listed = _branch_closure(e, n, seeds)
 
     # time ------------------------------------------------------------------------
+    lapse = preset.lapsed_suspension(day) if in_force else None
+    info = information_as_of(preset)
+    caveat = ""
+    if lapse is not None:
+        caveat = (f"Not settled: the suspension of {preset.id} ended {lapse.end} and the "
+                  f"preset has no information after it (information as of "
+                  f"{info or preset.information_current_to or 'unknown'}); exportscreen "
+                  "treats the rule as in force again (the conservative reading) — check for "
+                  "a later extension, reimposition or withdrawal.")
+    if preset.period:
+        notices.append(f"{preset.id} on {day.isoformat()}: the earlier regime applies: "
+                       f"{preset.period} ({preset.in_force_from or 'open start'} to "
+                       f"{preset.in_force_until or 'open end'})")
     if not in_force:
+        others = _presets_in_force(preset, day)
         notices.append(f"{preset.id} is not in force on {day.isoformat()} (in force "
                        f"{preset.in_force_from or 'always'} to {preset.in_force_until or 'now'}"
-                       "); it covers nothing at that date")
+                       + "".join(f"; earlier part {p.start or 'open start'} to {p.end}"
+                                 for p in preset.periods)
+                       + "); it covers nothing at that date"
+                       + (f"; on that date {' or '.join(others)} applies" if others else
+                          "; no preset of exportscreen models that date"))
     elif suspension is not None:
         notices.append(f"{preset.id} is suspended on {day.isoformat()} "
                        f"({suspension.start or 'open start'} to {suspension.end or 'open end'}: "
                        f"{suspension.note}); entities it would cover are reported as suspended")
-    else:
-        ended = [w for w in preset.suspensions if w.end is not None and w.end < day]
-        info = preset.information_current_to
-        if ended and info is not None and info < day:
-            last = max(ended, key=lambda w: w.end or day)
-            notices.append(
-                f"the suspension of {preset.id} ended {last.end} per the rule pack, which has "
-                f"no information after {info}; the rule is treated as in force on "
-                f"{day.isoformat()}. Check for a later extension (override with a custom "
-                "rule or --suspended)")
+    elif lapse is not None:
+        notices.append(
+            f"the suspension of {preset.id} ended {lapse.end} per the rule pack, which has "
+            f"no information after it (newest source {info or 'undated'}); the rule is "
+            f"treated as in force on {day.isoformat()} and every finding is marked not "
+            "settled (certain: false). Check for a later extension (override with a custom "
+            "rule or --suspended)")
     for u in preset.unverified:
         notices.append(f"{preset.id}: {u.parameter}: {u.note}")
 
@@ -735,7 +795,13 @@ def apply_affiliates_rule(
     findings = _build_findings(graph, e, preset, by_id, seeds, status, finding_idx,
                                branch_of_listed, roots_lo, roots_hi, parent_of,
                                active_lo, active_hi, agg_lo_v, agg_lo_k, agg_hi_v, agg_hi_k,
-                               in_force, suspension is not None, unknown_country)
+                               in_force, suspension is not None, unknown_country, caveat,
+                               tuple(g for g in preset.general_licences if g.contains(day)))
+    if "aggregation" in preset.unsettled and findings:
+        findings = _mark_unsettled_aggregation(findings, preset)
+    if group_parties or preset.seed_groups:
+        findings = _with_seed_groups(graph, preset, group_parties, day, findings, notices,
+                                     in_force and suspension is None)
     if preset.scope == "foreign":
         n_unknown = sum(1 for f in findings if f.country is None and f.basis == "ownership")
         if n_unknown:
@@ -750,7 +816,7 @@ def apply_affiliates_rule(
                            + ("passed" if preset.out_of_scope_intermediaries == "pass"
                               else "did not pass") + " their stakes on")
     return AffiliatesResult(preset, day, in_force, suspension is not None, tuple(notices),
-                            findings)
+                            findings, caveat, info)
 
 
 def _branch_closure(e: _Edges, n: int, seeds: np.ndarray) -> np.ndarray:
@@ -848,7 +914,8 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
                     parent_of: dict[int, int], active_lo: np.ndarray, active_hi: np.ndarray,
                     agg_lo_v: np.ndarray, agg_lo_k: np.ndarray, agg_hi_v: np.ndarray,
                     agg_hi_k: np.ndarray, in_force: bool, suspended: bool,
-                    unknown_country: np.ndarray) -> list[AffiliateFinding]:
+                    unknown_country: np.ndarray, caveat: str = "",
+                    licences: tuple[GeneralLicence, ...] = ()) -> list[AffiliateFinding]:
     ids = graph.ids.tolist()  # list indexing is much faster than numpy's, per finding
     seed_set = set(np.flatnonzero(seeds).tolist())
     terms: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
@@ -857,6 +924,17 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
         if root_ids not in terms:
             terms[root_ids] = _most_restrictive([p for r in root_ids for p in by_id.get(r, [])])
         return terms[root_ids]
+
+    outlooks: dict[tuple[str, ...], str] = {}
+
+    def outlook_of(root_ids: tuple[str, ...]) -> str:
+        if not licences:
+            return ""
+        if root_ids not in outlooks:
+            outlooks[root_ids] = _licence_outlook(
+                licences, {normalise_list_source(p.list) for r in root_ids
+                           for p in by_id.get(r, [])})
+        return outlooks[root_ids]
 
     cmp_text = ("at least" if preset.comparator == ">=" else "more than")
     thr_text = f"{preset.threshold.normalize():f} %"
@@ -923,7 +1001,7 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
             out.append(AffiliateFinding(
                 ent_id, "covered", agg_min, agg_max, cs, root_ids, chain, req, pol,
                 preset.reasons.branch(ent_id, root_ids[0] if root_ids else "?"),
-                name, country, "covered", "branch_of_listed"))
+                name, country, "covered", "branch_of_listed", True, outlook_of(root_ids)))
             continue
         roots_set = roots_lo.get(i) if st == _COVERED else roots_hi.get(i)
         root_ids = tuple(sorted(str(ids[r]) for r in (roots_set or ())))
@@ -979,9 +1057,13 @@ def _build_findings(graph: OwnershipGraph, e: _Edges, preset: RulePreset,
         if suspended and label in ("covered", "undetermined"):
             final = "suspended"
             core += f" {preset.id} is suspended at the as-of date, so this is not in force."
+        reason = core + via + scope_note
+        if caveat and final != "suspended":
+            reason += " " + caveat
         out.append(AffiliateFinding(
             ent_id, final, agg_min, agg_max, cs, root_ids, path, req, pol,
-            core + via + scope_note, name, country, label, basis))
+            reason, name, country, label, basis, not caveat,
+            outlook_of(root_ids) if final in ("covered", "undetermined") else ""))
     return out
 
 
@@ -997,6 +1079,170 @@ def _branch_path(graph: OwnershipGraph, heads_of: dict[int, list[int]], seeds: n
         chain.append(nxt)
         seen.add(nxt)
     return tuple(str(graph.ids[c]) for c in reversed(chain))
+
+
+# ------------------------------------------------------------ knowledge helpers
+def information_as_of(preset: RulePreset) -> _dt.date | None:
+    """The date of the newest dated source the preset cites (its "information as of");
+    ``preset.information_current_to`` for a custom rule that cites no dated source."""
+    from ..knowledge import bibliography
+
+    bib = bibliography()
+    dates = [bib[i].date for i in preset.cited_sources() if i in bib and bib[i].date]
+    return max((d for d in dates if d is not None), default=preset.information_current_to)
+
+
+def _seeds_text(preset: RulePreset) -> str:
+    parts = []
+    for src, programs in sorted(preset.seeds.items()):
+        parts.append(src if programs is None else f"{src} under {len(programs)} program(s)")
+    return ", ".join(parts)
+
+
+def _presets_in_force(preset: RulePreset, day: _dt.date) -> list[str]:
+    """Built-in presets of *preset*'s jurisdiction in force on *day* (its own dated parts
+    are applied by :meth:`RulePreset.at` before this is asked)."""
+    out = []
+    for other in list_rules():
+        if other.id == preset.id or other.jurisdiction != preset.jurisdiction:
+            continue
+        if other.seeds.keys() != preset.seeds.keys():
+            continue
+        resolved = other.at(day)
+        if resolved.in_force(day):
+            out.append(other.id + (f" ({resolved.period})" if resolved.period else ""))
+    return out
+
+
+def _licence_outlook(licences: tuple[GeneralLicence, ...], lists: set[str]) -> str:
+    texts = []
+    for g in licences:
+        alt = (f"; the sources also give {', '.join(d.isoformat() for d in g.end_alternatives)}"
+               " as its end" if g.end_alternatives else "")
+        if lists & set(g.lists):
+            texts.append(f"{g.id} ({g.start} to {g.end}{alt}) may authorise the transaction: "
+                         f"{g.text}")
+        else:
+            texts.append(f"{g.id} ({g.start} to {g.end}) does not apply: coverage derives from "
+                         f"{', '.join(sorted(lists)) or 'no listed party'}, and {g.id} "
+                         f"overcomes only the {', '.join(g.lists)} restrictions")
+    return " ".join(texts)
+
+
+def _meets_float(value: float | None, preset: RulePreset) -> bool:
+    if value is None:
+        return False
+    thr = float(preset.threshold)
+    return value > thr if preset.comparator == ">" else value >= thr
+
+
+def _mark_unsettled_aggregation(findings: list[AffiliateFinding], preset: RulePreset
+                                ) -> list[AffiliateFinding]:
+    """Under a period whose aggregation is open, a finding is settled only when one owner's
+    stake alone meets the test and that owner is listed or itself settled."""
+    note = preset.unsettled["aggregation"]
+    cand = {f.id: f for f in findings
+            if f.status in ("covered", "undetermined", "suspended") and f.basis == "ownership"}
+    unsettled: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for fid, f in cand.items():
+            if fid in unsettled:
+                continue
+            alone = any(c.relation == "ownership" and _meets_float(c.percent_min, preset)
+                        and (c.owner_status == "listed"
+                             or (c.owner_id in cand and c.owner_id not in unsettled))
+                        for c in f.contributions)
+            if not alone:
+                unsettled.add(fid)
+                changed = True
+    if not unsettled:
+        return findings
+    return [replace(f, certain=False, reason=f"{f.reason} Not settled: it needs the stakes "
+                    f"of more than one owner summed, and {note}")
+            if f.id in unsettled else f for f in findings]
+
+
+def _with_seed_groups(graph: OwnershipGraph, preset: RulePreset, parties: list[ListedParty],
+                      day: _dt.date, findings: list[AffiliateFinding], notices: list[str],
+                      effective: bool) -> list[AffiliateFinding]:
+    """Findings for each seed group (OFAC SSI Directives), merged into *findings*: an
+    entity the main rule already covers keeps that finding; otherwise it gets the
+    group's finding."""
+    main = {f.id: f for f in findings if f.status != "red_flag"}
+    extra: dict[str, AffiliateFinding] = {}
+    for group in preset.seed_groups:
+        members = [p for p in parties if normalise_list_source(p.list) == group.list]
+        if not members:
+            continue
+        if group.start is not None and day < group.start:
+            notices.append(f"{len(members)} part(ies) on {group.list}: {preset.id} models "
+                           f"{group.id} only from {group.start}; they were not applied")
+            continue
+        if not effective:
+            continue
+        base = preset.model_copy(update={
+            "seed_groups": (), "general_licences": (), "minority_red_flag": None,
+            "control": "ignore", "covered_effect": group.effect, "unverified": (),
+            "periods": (), "suspensions": (), "unsettled": {}})
+        per_program: dict[str, dict[str, AffiliateFinding]] = {}
+        for program in group.programs:
+            rule = base.model_copy(update={"seeds": {group.list: (program,)}})
+            sub = apply_affiliates_rule(graph, [p for p in members if program in
+                                                {q.strip().upper() for q in p.programs}],
+                                        rule=rule, as_of=day)
+            per_program[program] = {f.id: f for f in sub.findings}
+        together = apply_affiliates_rule(
+            graph, [ListedParty(id=p.id, list=p.list, name=p.name) for p in members],
+            rule=base.model_copy(update={"seeds": {group.list: None}}), as_of=day)
+        programs_of = {p.id: sorted({q.strip().upper() for q in p.programs}
+                                    & set(group.programs)) for p in members}
+        for f in together.findings:
+            if f.id in main:
+                continue
+            hits = [(prog, per_program[prog][f.id]) for prog in group.programs
+                    if f.id in per_program[prog]
+                    and per_program[prog][f.id].status in ("covered", "undetermined")]
+            covered_by = [prog for prog, g in hits if g.status == "covered"]
+            if covered_by:
+                first = dict(hits)[covered_by[0]]
+                status: Status = "covered"
+                progs = covered_by
+                certain = True
+                why = (f"Under {preset.id} ({group.id}) it is subject to the prohibitions of "
+                       f"{', '.join(progs)}: {group.effect}")
+                src = first
+            else:
+                progs = sorted({q for r in f.roots for q in programs_of.get(r, [])})
+                status = "undetermined"
+                certain = False
+                src = hits[0][1] if hits else f
+                if hits:
+                    why = (f"Under {preset.id} ({group.id}) it may be subject to the "
+                           f"prohibitions of {', '.join(p for p, _ in hits)}: {group.effect}")
+                else:
+                    missing = [r for r in f.roots if not programs_of.get(r)]
+                    why = (f"Not settled under {preset.id} ({group.id}): it is reached only "
+                           "by summing stakes of owners subject to different programs"
+                           + (f" ({', '.join(progs)})" if progs else "")
+                           + (f" or of owners whose program is not given "
+                              f"({', '.join(missing)})" if missing else "")
+                           + "; the sources do not say whether such stakes aggregate or "
+                           f"which prohibitions would extend ({group.effect})")
+            extra[f.id] = replace(
+                src, status=status, certain=certain and src.certain, basis=group.id,
+                status_if_in_force=status,
+                license_requirement=f"{group.effect} ({', '.join(progs) or 'program unknown'})",
+                license_policy=None, licence_outlook="",
+                reason=f"{src.reason} {why}")
+    if not extra:
+        return findings
+    merged = {f.id: f for f in findings}
+    merged.update(extra)
+    keys = list(merged)
+    pos = dict(zip(keys, graph.positions(keys).tolist(), strict=True))
+    return [merged[k] for k in sorted(keys, key=lambda k: (pos[k], k))]
 
 
 # ------------------------------------------------------------------- listed CSV

@@ -44,7 +44,10 @@ from ..knowledge import (
 from ..knowledge._files import shipped_text
 
 __all__ = [
+    "GeneralLicence",
+    "RulePeriod",
     "RulePreset",
+    "SeedGroup",
     "SuspensionWindow",
     "UnverifiedParameter",
     "get_rule",
@@ -65,9 +68,16 @@ class SuspensionWindow(BaseModel):
     end: _dt.date | None = None
     note: str = ""
     citations: tuple[str, ...] = ()
+    #: what is known after ``end``: ``unknown`` (the pack has no information: findings after
+    #: the end are not settled) or ``revived`` (the rule is known to apply again)
+    after_end: Literal["unknown", "revived"] = "unknown"
 
     def contains(self, day: _dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def lapsed_unknown(self, day: _dt.date) -> bool:
+        """True when *day* is after the window's end and nothing is known after it."""
+        return self.after_end == "unknown" and self.end is not None and day > self.end
 
 
 class UnverifiedParameter(BaseModel):
@@ -77,6 +87,83 @@ class UnverifiedParameter(BaseModel):
 
     parameter: str
     note: str
+
+
+class SeedGroup(BaseModel):
+    """Listed parties whose owned entities take a *different* effect than the rule's main
+    seeds (OFAC: entities owned 50 % or more by persons on the SSI List are subject to the
+    same Directive(s), FAQ 373 — not blocked). Each group runs its own fixpoint, one run
+    per program in ``programs`` (a Directive), and findings name the program(s) whose
+    prohibitions extend. ``start``: the group applies from this date."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    list: str = Field(min_length=1)
+    programs: tuple[str, ...] = Field(min_length=1)
+    start: _dt.date | None = None
+    effect: str = Field(min_length=1)
+    cross_program_aggregation: Literal["unsettled", "yes", "no"] = "unsettled"
+    citations: tuple[Citation, ...] = ()
+
+    @field_validator("list")
+    @classmethod
+    def _normalise_list(cls, value: str) -> str:
+        return normalise_list_source(value)
+
+    @field_validator("programs")
+    @classmethod
+    def _upper_programs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(" ".join(p.split()).upper() for p in value)
+
+
+class RulePeriod(BaseModel):
+    """An earlier regime of a rule, as a dated part of its preset (both ends inclusive).
+
+    On a date inside ``start``..``end`` the preset's own parameters are replaced by the
+    period's (those it gives), so ``us-ofac`` on 2013-06-01 applies the 2008 guidance
+    (no aggregation across blocked persons) instead of covering nothing.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: _dt.date | None = None
+    end: _dt.date
+    title: str = Field(min_length=1)
+    threshold: Decimal | None = Field(default=None, ge=0, le=100)
+    comparator: Literal[">=", ">"] | None = None
+    aggregation: Literal["across_listed", "per_listed_party"] | None = None
+    indirect: Literal["cascade", "direct_only"] | None = None
+    seed_groups: tuple[SeedGroup, ...] | None = None
+    #: parameter -> why its reading in this period is open ("aggregation": findings that
+    #: need stakes of several owners summed are reported as not settled)
+    unsettled: dict[str, str] = Field(default_factory=dict)
+    citations: dict[str, tuple[Citation, ...]] = Field(default_factory=dict)
+    unverified: tuple[UnverifiedParameter, ...] = ()
+
+    def contains(self, day: _dt.date) -> bool:
+        return (self.start is None or self.start <= day) and day <= self.end
+
+
+class GeneralLicence(BaseModel):
+    """A general licence that may authorise transactions with covered entities on some
+    dates (BIS Temporary General License No. 7). exportscreen does not decide whether it
+    applies (that needs the party's country group or joint-venture facts); each finding
+    on a date in ``start``..``end`` whose coverage derives from a list in ``lists`` names it
+    in its licence outlook. ``end_alternatives``: other end dates the sources give."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    start: _dt.date
+    end: _dt.date
+    end_alternatives: tuple[_dt.date, ...] = ()
+    lists: tuple[str, ...] = ()
+    text: str = Field(min_length=1)
+    citations: tuple[Citation, ...] = ()
+
+    def contains(self, day: _dt.date) -> bool:
+        return self.start <= day <= self.end
 
 
 class RulePreset(BaseModel):
@@ -98,6 +185,9 @@ class RulePreset(BaseModel):
       ``home_countries`` (BIS); ``unknown_country`` says how a missing country counts.
     * ``in_force_from``/``in_force_until``/``suspensions``: the rule's time windows;
       ``information_current_to`` is the last date the pack has information for.
+    * ``periods``: earlier regimes as dated parts of the preset (:meth:`at`);
+      ``seed_groups``: listed parties with their own effect (OFAC SSI Directives);
+      ``general_licences``: general licences named in the licence outlook on their dates.
     * ``reasons``: the legal wording of the findings' reasons (per jurisdiction);
       ``citations``: per parameter, the sources (bibliography ids) it rests on.
     """
@@ -124,6 +214,14 @@ class RulePreset(BaseModel):
     suspensions: tuple[SuspensionWindow, ...] = ()
     information_current_to: _dt.date | None = None
     covered_effect: str = ""
+    periods: tuple[RulePeriod, ...] = ()
+    seed_groups: tuple[SeedGroup, ...] = ()
+    general_licences: tuple[GeneralLicence, ...] = ()
+    #: the title of the period the preset was resolved to by :meth:`at` ("" = the main rule)
+    period: str = ""
+    #: parameter -> why its reading is open (``aggregation``: findings that need several
+    #: owners' stakes summed are reported as not settled, ``certain=False``)
+    unsettled: dict[str, str] = Field(default_factory=dict)
     reasons: FindingReasons = FindingReasons()
     citations: dict[str, tuple[Citation, ...]] = Field(default_factory=dict)
     unverified: tuple[UnverifiedParameter, ...] = ()
@@ -143,6 +241,43 @@ class RulePreset(BaseModel):
     def _upper_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(c.strip().upper() for c in value)
 
+    def at(self, day: _dt.date) -> RulePreset:
+        """The rule as it stood on *day*: the preset itself inside its own window, else the
+        dated part (:class:`RulePeriod`) that covers *day*, else the preset unchanged (not
+        in force on *day*)."""
+        if self.in_force(day) or self.period:
+            return self
+        part = next((p for p in self.periods if p.contains(day)), None)
+        if part is None:
+            return self
+        update: dict[str, object] = {
+            name: getattr(part, name) for name in
+            ("threshold", "comparator", "aggregation", "indirect", "seed_groups")
+            if getattr(part, name) is not None}
+        update.update(in_force_from=part.start, in_force_until=part.end, suspensions=(),
+                      general_licences=(), period=part.title, unsettled=part.unsettled,
+                      citations={**self.citations, **part.citations},
+                      unverified=part.unverified)
+        return self.model_copy(update=update)
+
+    def cited_sources(self) -> set[str]:
+        """Every bibliography id the preset cites (parameters, windows, periods, reasons)."""
+        ids: set[str] = set(self.reasons.cited_ids())
+        for cites in self.citations.values():
+            ids.update(s for c in cites for s in c.sources)
+        for w in self.suspensions:
+            ids.update(w.citations)
+        for p in self.periods:
+            for cites in p.citations.values():
+                ids.update(s for c in cites for s in c.sources)
+        groups: list[tuple[Citation, ...]] = [g.citations for g in self.seed_groups]
+        groups += [g.citations for g in self.general_licences]
+        for part in self.periods:
+            groups += [g.citations for g in part.seed_groups or ()]
+        for cites in groups:
+            ids.update(s for c in cites for s in c.sources)
+        return ids
+
     def in_force(self, day: _dt.date) -> bool:
         """True when *day* is inside the rule's effective window (suspensions aside)."""
         return (self.in_force_from is None or self.in_force_from <= day) and (
@@ -152,6 +287,14 @@ class RulePreset(BaseModel):
     def suspension_at(self, day: _dt.date) -> SuspensionWindow | None:
         """The suspension window containing *day*, if any."""
         return next((w for w in self.suspensions if w.contains(day)), None)
+
+    def lapsed_suspension(self, day: _dt.date) -> SuspensionWindow | None:
+        """The latest suspension that ended before *day* with nothing known after it, when
+        no later suspension contains *day*: findings on *day* are then not settled."""
+        if self.suspension_at(day) is not None:
+            return None
+        lapsed = [w for w in self.suspensions if w.lapsed_unknown(day)]
+        return max(lapsed, key=lambda w: w.end or day) if lapsed else None
 
     def seeds_party(self, source: str, programs: tuple[str, ...]) -> bool | None:
         """Whether a party on list *source* with *programs* seeds this rule.

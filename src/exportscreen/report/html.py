@@ -2,9 +2,11 @@
 
 Sections: provenance, summary counts per status, a sortable table of alerts (a few
 lines of inline JavaScript; click a header to sort), one inline SVG diagram per
-affiliate showing its ownership path with the stake on every edge, rows that could not
-be screened, re-opened decisions and changes since the previous run. Every value from
-the input is HTML-escaped.
+affiliate showing every stake that contributes to its aggregate (the whole graph of
+contributions from the listed roots down, laid out by depth, each edge labelled with
+its stake; unknown and banded stakes drawn dashed) with the same edges as a text list,
+rows that could not be screened, re-opened decisions and changes since the previous
+run. Every value from the input is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ..io.write import write_text_atomic
 if TYPE_CHECKING:
     from ..screening import AffiliateLink, RowResult, ScreeningRun
 
-__all__ = ["ownership_svg", "render_html", "write_html"]
+__all__ = ["contribution_svg", "ownership_svg", "render_html", "write_html"]
 
 _CSS = """
 body{font:14px/1.45 system-ui,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1d2433}
@@ -43,6 +45,7 @@ table.alerts{border-collapse:collapse;width:100%;font-size:13px}
 .aff{border:1px solid #d8dde6;border-radius:8px;padding:10px 12px;margin:10px 0}
 .aff h3{font-size:14px;margin:0 0 6px}.muted{color:#666}
 ul.notes li{margin:2px 0}
+.unsettled{background:#fff4d6;border-left:4px solid #d9a400;padding:4px 8px}
 """
 
 _JS = """
@@ -130,6 +133,143 @@ def ownership_svg(link: AffiliateLink, supplier_name: str = "") -> str:
     return "".join(parts)
 
 
+_NODE_STYLE = {  # owner status -> (fill, stroke)
+    "listed": ("#fde2e2", "#d05555"),
+    "covered": ("#fff0e0", "#e39a4a"),
+    "undetermined": ("#fff9db", "#c9a227"),
+    "possibly_covered": ("#fff9db", "#c9a227"),
+    "out_of_scope": ("#eef1f6", "#8a94a8"),
+}
+
+
+def _stake_label(low: float | None, high: float | None, relation: str) -> tuple[str, str]:
+    """(label, kind): kind is exact, band, unknown or tie (control/branch)."""
+    if relation != "ownership":
+        return relation, "tie"
+    if low is None or high is None or (low == 0 and high == 100):
+        return "unknown stake", "unknown"
+    if low == high:
+        return f"{low:g} %", "exact"
+    return f"{low:g}–{high:g} % (band)", "band"
+
+
+def _edge_sentences(link: AffiliateLink) -> list[str]:
+    out = []
+    for owner, owner_name, owned, low, high, relation, status in link.contribution_edges:
+        label, kind = _stake_label(low, high, relation)
+        what = (f"holds {label} of" if kind in ("exact", "band") else
+                f"holds an {label} in" if kind == "unknown" else f"has a {relation} tie to")
+        out.append(f"{owner_name or owner} [{owner}] ({status.replace('_', ' ')}) {what} "
+                   f"[{owned}]")
+    return out
+
+
+def contribution_svg(link: AffiliateLink, supplier_name: str = "") -> str:
+    """Inline SVG of every stake that contributes to the finding's aggregate: listed roots
+    on top, the supplier's entity at the bottom, one row per depth, each edge labelled
+    with its stake (dashed: unknown or banded). Accessible without script: a ``title`` and
+    a ``desc`` carry the same facts as text."""
+    edges = link.contribution_edges
+    target = link.entity_id
+    names: dict[str, str] = {target: link.entity_name}
+    status: dict[str, str] = {target: link.finding_status}
+    for owner, owner_name, _owned, _lo, _hi, _rel, owner_status in edges:
+        names.setdefault(owner, owner_name or owner)
+        status.setdefault(owner, owner_status)
+    nodes = sorted(names)
+    level = {n: 0 for n in nodes}
+    for _ in range(len(nodes)):  # longest distance above the target (cycles: capped)
+        changed = False
+        for owner, _n, owned, _lo, _hi, _rel, _st in edges:
+            if owner != target and level[owner] < level[owned] + 1 <= len(nodes):
+                level[owner] = level[owned] + 1
+                changed = True
+        if not changed:
+            break
+    top = max(level.values())
+    rows: dict[int, list[str]] = {}
+    for n in nodes:
+        rows.setdefault(level[n], []).append(n)
+    box_w, box_h, hgap, vgap, pad = 250, 54, 40, 78, 12
+    widest = max(len(r) for r in rows.values())
+    spans = [level[o] - level[t] for o, _n, t, _lo, _hi, _rel, _st in edges]
+    bend = 90 + 25 * max(spans, default=1)  # room on the right for edges that skip a row
+    width = pad * 2 + widest * box_w + (widest - 1) * hgap + bend
+    height = pad * 2 + (top + 1) * box_h + top * vgap
+    pos: dict[str, tuple[float, float]] = {}
+    for lv, members in rows.items():
+        row_w = len(members) * box_w + (len(members) - 1) * hgap
+        x0 = (width - bend - row_w) / 2
+        row_y = float(pad + (top - lv) * (box_h + vgap))
+        for k, n in enumerate(members):
+            pos[n] = (x0 + k * (box_w + hgap), row_y)
+    key = "".join(ch if ch.isalnum() else "-" for ch in target)[:40]
+    title = f"Stakes contributing to {link.entity_name or target} [{target}]"
+    desc = "; ".join(_edge_sentences(link)) + "."
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
+        f'viewBox="0 0 {width:g} {height:g}" role="img" '
+        f'aria-labelledby="t-{_e(key)} d-{_e(key)}">',
+        f'<title id="t-{_e(key)}">{_e(title)}</title><desc id="d-{_e(key)}">{_e(desc)}</desc>',
+        f'<defs><marker id="arr-{_e(key)}" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" '
+        'fill="#55607a"/></marker></defs>',
+    ]
+    for owner, _n, owned, low, high, relation, _st in edges:
+        (ox, oy), (tx, ty) = pos[owner], pos[owned]
+        x1, y1 = ox + box_w / 2, oy + box_h
+        x2, y2 = tx + box_w / 2, ty
+        if y2 <= y1:  # an upward tie (a cycle): from the owner's top to the owned's bottom
+            y1, y2 = oy, ty + box_h
+        label, kind = _stake_label(low, high, relation)
+        dash = {"unknown": ' stroke-dasharray="3 4"', "band": ' stroke-dasharray="8 4"',
+                "tie": ' stroke-dasharray="1 3"'}.get(kind, "")
+        span = level[owner] - level[owned]
+        if span > 1:  # skips a row: from side to side, bending around the boxes between
+            x1, y1 = ox + box_w, oy + box_h / 2
+            x2, y2 = tx + box_w + 4, ty + box_h / 2
+            cx = max(x1, x2) + 50 * span
+            cy = (y1 + y2) / 2
+            parts.append(f'<path d="M{x1:g},{y1:g} Q{cx:g},{cy:g} {x2:g},{y2:g}" '
+                         f'fill="none" stroke="#55607a" stroke-width="1.8"{dash} '
+                         f'marker-end="url(#arr-{_e(key)})"/>')
+            mx, my = 0.25 * x1 + 0.5 * cx + 0.25 * x2, cy
+        else:
+            parts.append(f'<line x1="{x1:g}" y1="{y1 + 2:g}" x2="{x2:g}" y2="{y2 - 3:g}" '
+                         f'stroke="#55607a" stroke-width="1.8"{dash} '
+                         f'marker-end="url(#arr-{_e(key)})"/>')
+            mx, my = x1 + (x2 - x1) * 0.55, y1 + (y2 - y1) * 0.55
+        parts.append(f'<text x="{mx + 6:g}" y="{my + 4:g}" font-size="12.5" font-weight="700" '
+                     f'fill="#8a3b12">{_e(label)}</text>')
+    for n in nodes:
+        x, y = pos[n]
+        fill, stroke = _NODE_STYLE.get(status.get(n, ""), ("#f3f5f9", "#9aa5b8"))
+        if n == target:
+            fill, stroke = "#fff0e0", "#e39a4a"
+        parts.append(f'<rect x="{x:g}" y="{y:g}" width="{box_w}" height="{box_h}" rx="7" '
+                     f'fill="{fill}" stroke="{stroke}" '
+                     f'stroke-width="{2.2 if n == target else 1.5}"/>')
+        label = names[n]
+        if n == target and supplier_name and supplier_name != label:
+            label = f"{label} (supplier: {supplier_name})"
+        for number, text in enumerate(_wrap(label, 32)[:2]):
+            parts.append(f'<text x="{x + 8:g}" y="{y + 17 + number * 15:g}" font-size="12" '
+                         f'font-weight="600" fill="#1d2433">{_e(text)}</text>')
+        tag = f"[{n}] {status.get(n, '').replace('_', ' ')}"
+        parts.append(f'<text x="{x + 8:g}" y="{y + box_h - 7:g}" font-size="10.5" '
+                     f'fill="#555">{_e(tag)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _diagram(link: AffiliateLink, supplier_name: str) -> str:
+    if not link.contribution_edges:
+        return ownership_svg(link, supplier_name)
+    items = "".join(f"<li>{_e(t)}</li>" for t in _edge_sentences(link))
+    return (contribution_svg(link, supplier_name)
+            + f'<ul class="notes edges" aria-label="stakes in the diagram">{items}</ul>')
+
+
 def _contributions_text(link: AffiliateLink) -> str:
     if not link.contributions:
         return ""
@@ -152,8 +292,9 @@ def _alert_row(result: RowResult) -> str:
     detail = result.reason
     if top is not None and top.affiliate is not None:
         link = top.affiliate
-        detail = (f"{link.finding_status} under the rule; linked by {link.link}; "
-                  f"path: {link.path_text()}")
+        detail = (f"{link.finding_status} under the rule"
+                  f"{'' if link.certain else ' (NOT SETTLED: see the ownership section)'}; "
+                  f"linked by {link.link}; path: {link.path_text()}")
     decision = result.decision or ("re-opened" if result.reopened else "open")
     return (
         f'<tr><td data-v="{result.row}">{result.row}</td>'
@@ -191,11 +332,14 @@ def render_html(run: ScreeningRun, *, title: str = "Supplier screening report") 
     ]
     if run.ownership:
         own = run.ownership
+        state = ("not in force" if not own.get("rule_in_force") else
+                 "treated as in force, NOT SETTLED" if own.get("caveat") else "in force")
         out.append(
             f"<tr><td>Ownership</td><td>{_e(own.get('path') or own.get('source'))}: "
             f"{own['entities']} entities, {len(own['listed_roots'])} listed by name; rule "
-            f"<b>{_e(own['rule'])}</b> as of {_e(own['as_of'])} "
-            f"({'in force' if own.get('rule_in_force') else 'not in force'})</td></tr>"
+            f"<b>{_e(own['rule'])}</b> as of {_e(own['as_of'])} ({state})"
+            + (f'<br><span class="unsettled">{_e(own["caveat"])}</span>'
+               if own.get("caveat") else "") + "</td></tr>"
         )
     out.append(f"<tr><td>Library</td><td>exportscreen {_e(prov['library']['version'])}</td></tr>")
     out.append("</table>")
@@ -244,7 +388,9 @@ def render_html(run: ScreeningRun, *, title: str = "Supplier screening report") 
                 f"{_e(_contributions_text(link))}"
                 f"Licence terms: {_e(result.top.license_requirement or '—')}"  # type: ignore[union-attr]
                 f" / {_e(result.top.license_policy or '—')}</p>"  # type: ignore[union-attr]
-                f"{ownership_svg(link, result.name)}</div>"
+                + ("" if link.certain else
+                   f'<p class="unsettled"><b>Not settled.</b> {_e(link.reason)}</p>')
+                + f"{_diagram(link, result.name)}</div>"
             )
     errors = [r for r in run.rows if r.status == "error"]
     if errors:

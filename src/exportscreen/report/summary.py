@@ -26,11 +26,14 @@ def format_summary(run: ScreeningRun, *, max_alerts: int = 200) -> str:
     ]
     if run.ownership:
         own = run.ownership
+        state = ("NOT in force" if not own.get("rule_in_force") else
+                 "treated as in force, NOT SETTLED" if own.get("caveat") else "in force")
         lines.append(
             f"Ownership: {own['entities']} entities, {len(own['listed_roots'])} listed by name, "
-            f"rule {own['rule']} as of {own['as_of']} "
-            f"({'in force' if own.get('rule_in_force') else 'NOT in force'})"
+            f"rule {own['rule']} as of {own['as_of']} ({state})"
         )
+        if own.get("caveat"):  # the rule's state on that date is not settled
+            lines.append(f"  {own['caveat']}")
     lines.append("")
     lines.append("  ".join(f"{s}: {counts[s]}" for s in STATUSES)
                  + f"   open alerts: {counts['open_alerts']}")

@@ -220,6 +220,37 @@ def _contributions(
                      str(getattr(c, "owner_status", "") or "")))
     return tuple(out)
 
+_MAX_EDGES = 80  # a diagram an analyst can read; the text list under it says if cut
+
+
+def _contribution_edges(
+    own: _Ownership, finding: Any
+) -> tuple[tuple[str, str, str, float | None, float | None, str, str], ...]:
+    """Every stake counted toward *finding*'s aggregate, and recursively toward each
+    covered (or possibly covered) owner's, up to the listed roots."""
+    edges: list[tuple[str, str, str, float | None, float | None, str, str]] = []
+    seen: set[str] = set()
+    queue = [finding]
+    while queue and len(edges) < _MAX_EDGES:
+        current = queue.pop(0)
+        owned = str(current.id)
+        if owned in seen:
+            continue
+        seen.add(owned)
+        for c in getattr(current, "contributions", ()) or ():
+            owner = str(c.owner_id)
+            entity = own.entities.get(owner)
+            status = str(getattr(c, "owner_status", "") or "")
+            edges.append((owner, (getattr(entity, "name", None) or "") if entity else "",
+                          owned, _float(c.percent_min), _float(c.percent_max),
+                          str(getattr(c, "relation", "ownership") or "ownership"), status))
+            if status != "listed" and owner not in seen:
+                upstream = own.result.finding(owner)
+                if upstream is not None:
+                    queue.append(upstream)
+    return tuple(edges[:_MAX_EDGES])
+
+
 def _path_steps(own: _Ownership, entity_id: str, finding: Any) -> tuple[PathStep, ...]:
     cached = own.path_cache.get(entity_id)
     if cached is not None:
@@ -289,6 +320,9 @@ def _affiliate_alert(
         aggregate_max=_float(getattr(finding, "aggregate_max", None)),
         reason=str(getattr(finding, "reason", "") or ""),
         contributions=_contributions(own, finding),
+        contribution_edges=(_contribution_edges(own, finding)
+                            if hasattr(own.result, "finding") else ()),
+        certain=bool(getattr(finding, "certain", True)),
     )
     label = {"covered": "a covered affiliate", "undetermined": "possibly a covered affiliate "
              "(undetermined)", "red_flag": "a red flag", "suspended": "an affiliate whose rule "

@@ -114,6 +114,13 @@ class AffiliateLink(Record):
     reason: str
     # (owner id, owner name, percent min, percent max, owner status) of each stake counted
     contributions: tuple[tuple[str, str, float | None, float | None, str], ...] = ()
+    #: every stake that contributes to the aggregate, down from the listed roots:
+    #: (owner id, owner name, owned id, percent min, percent max, relation, owner status);
+    #: percent None = unknown stake
+    contribution_edges: tuple[
+        tuple[str, str, str, float | None, float | None, str, str], ...] = ()
+    #: False when the finding is not settled (its reason says why)
+    certain: bool = True
 
     def path_text(self) -> str:
         """``Supplier [id] <- 100% Owner [id] <- 60% Listed root [id]`` (supplier first)."""

@@ -582,6 +582,9 @@ def _ownership_info(own: _Ownership, rule_id: str, as_of: _dt.date | None,
         "rule": rule_id,
         "as_of": _iso(result.as_of or as_of),
         "rule_in_force": result.rule_in_force,
+        # not settled: the rule's state on the date is unknown (a lapsed suspension)
+        "settled": not getattr(result, "caveat", ""),
+        "caveat": getattr(result, "caveat", "") or None,
         "entities": len(own.entities),
         "listed_roots": [
             {"entity_id": eid, "entry_id": entry.id, "entry_name": entry.name,
