@@ -139,9 +139,11 @@ def _download(url: str, target: Path, timeout: float, progress: bool) -> dict[st
             total=expected, unit="B", unit_scale=True, desc="downloading list",
             disable=not progress, file=sys.stderr, leave=False,
         ) as bar:
+            # read1: what has arrived, so a slow download is written as it comes
+            read = getattr(response, "read1", response.read)
             while True:
                 try:
-                    chunk = response.read(CHUNK)
+                    chunk = read(CHUNK)
                 except (OSError, ValueError) as exc:  # includes http.client.IncompleteRead
                     raise UpdateError(f"download interrupted after {received} bytes: {exc}") \
                         from None
