@@ -208,22 +208,44 @@ def test_kill_9_during_a_download_leaves_staging_that_the_next_update_removes(
     assert dead.is_dir()  # what kill -9 leaves behind
     _assert_pointer_valid()  # the installed list is untouched
 
+    ok = _cli("lists", "update", "--url", f"{server}/v1.csv", "--min-ratio", "0",
+              "--no-progress")
+    _out, err = ok.communicate(timeout=120)
+    assert ok.returncode == 0, err
+    assert f"removed {dead.name}, left by an interrupted update" in err
+    assert not dead.exists()
+
     # a download that is still running is not "stale": its staging folder stays
     alive = _cli("lists", "update", "--url", f"{server}/slow.csv", "--no-progress")
     try:
-        live = _wait_for_staging(base, {dead.name})
-        ok = _cli("lists", "update", "--url", f"{server}/v2.csv", "--min-ratio", "0",
-                  "--no-progress")
-        _out, err = ok.communicate(timeout=120)
-        assert ok.returncode == 0, err
-        assert f"removed {dead.name}" in err
-        assert not dead.exists() and live.is_dir()
+        live = _wait_for_staging(base, set())
+        result = update_list(f"{server}/v2.csv", min_ratio=0, progress=False)
+        assert result.removed_staging == () and live.is_dir()
     finally:
         os.kill(alive.pid, signal.SIGKILL)
         alive.communicate(timeout=30)
     result = update_list(f"{server}/v3.csv", min_ratio=0, progress=False)
     assert live.name in result.removed_staging and not live.exists()
     _assert_pointer_valid()
+
+
+def test_even_a_failed_update_cleans_stale_staging(server: str) -> None:
+    base = lists_dir()
+    base.mkdir(parents=True)
+    orphan = base / f"{STAGING_PREFIX}orphan"  # its owner died: nobody holds its lock
+    orphan.mkdir()
+    (orphan / ".owner.lock").touch()
+    (orphan / "list.csv").write_bytes(GOOD[:100])
+    old = base / f"{STAGING_PREFIX}old-unlocked"  # killed before it could lock, long ago
+    old.mkdir()
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    fresh = base / f"{STAGING_PREFIX}fresh-unlocked"  # being created right now: kept
+    fresh.mkdir()
+    (base / ".current.json.abc.tmp").write_bytes(b"{")  # a pointer write cut short
+    with pytest.raises(UpdateError, match="HTTP 404"):
+        update_list(f"{server}/missing.csv", min_ratio=0, progress=False)
+    assert not orphan.exists() and not old.exists() and fresh.is_dir()
+    assert not (base / ".current.json.abc.tmp").exists()
 
 
 # ----------------------------------------------------------------------------- damaged pointer

@@ -96,13 +96,16 @@ def _lock(handle: IO[bytes], *, blocking: bool) -> bool:
     except ImportError:  # Windows: one locked byte stands for the whole file
         import msvcrt
 
-        mode = msvcrt.LK_LOCK if blocking else msvcrt.LK_NBLCK  # type: ignore[attr-defined]
-        try:
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), mode, 1)  # type: ignore[attr-defined]
-        except OSError:
-            return False
-        return True
+        while True:  # LK_LOCK gives up after 10 s: a blocking lock tries again
+            try:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            except OSError:
+                if not blocking:
+                    return False
+                time.sleep(0.1)
+                continue
+            return True
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
     except BlockingIOError:
@@ -111,13 +114,14 @@ def _lock(handle: IO[bytes], *, blocking: bool) -> bool:
 
 
 @contextlib.contextmanager
-def cache_lock(base: Path) -> Iterator[None]:
+def cache_lock(base: Path, *, blocking: bool = True) -> Iterator[bool]:
     """Hold the update lock of one source's cache folder (an OS file lock, released by the
-    kernel when the process dies, so a killed update never leaves the cache locked)."""
+    kernel when the process dies, so a killed update never leaves the cache locked).
+
+    Yields whether the lock is held: always with *blocking*, else only if it was free."""
     base.mkdir(parents=True, exist_ok=True)
     with (base / LOCK_FILE).open("a+b") as handle:
-        _lock(handle, blocking=True)
-        yield  # closing the file releases the lock
+        yield _lock(handle, blocking=blocking)  # closing the file releases the lock
 
 
 class Staging:

@@ -209,6 +209,12 @@ def update_list(
         previous, _problem = load_cached(source)
     try:
         staging = make_staging(base)
+        removed: list[str] = []
+        # what killed updates left, even if this one fails (unless another update is
+        # installing right now: then the clean-up comes with this one's install)
+        with cache_lock(base, blocking=False) as free:
+            if free:
+                removed = clean_stale_staging(base, keep=staging.path)
     except OSError as exc:
         raise UpdateError(f"cannot write to the cache folder {base}: {exc}") from None
     try:
@@ -265,7 +271,7 @@ def update_list(
         except (OSError, OutputError) as exc:
             raise UpdateError(f"cannot write the list in {staging.path}: {exc}") from None
         with cache_lock(base):
-            removed = clean_stale_staging(base, keep=staging.path)
+            removed += clean_stale_staging(base, keep=staging.path)
             replaced = read_pointer(source)  # under the lock: what this install replaces
             try:
                 if not folder.exists():
