@@ -119,7 +119,7 @@ def test_json_download_is_accepted(server: str) -> None:
 @pytest.mark.parametrize(
     ("route", "message"),
     [("/truncated.csv", "truncated"),
-     ("/corrupt.csv", "gzip file is corrupt"),
+     ("/corrupt.csv", "not a readable gzip file"),
      ("/binary.csv", "not a text file"),
      ("/unclosed.csv", "malformed CSV"),
      ("/not-a-list.csv", "missing required column"),

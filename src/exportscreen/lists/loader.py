@@ -75,7 +75,9 @@ def detect_format(path: Path) -> str:
         head = fh.read(4096)
     name = path.name.lower()
     if head.startswith(GZIP_MAGIC):  # consolidated.csv.gz: look inside
-        head = _gunzip(_read_bytes(path), str(path))[:4096]
+        from .unpack import gunzip_head
+
+        head = gunzip_head(_read_bytes(path), 4096, str(path))
         name = name.removesuffix(".gz")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip (the second: empty)
         return "ofac-xml"
@@ -119,13 +121,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _gunzip(raw: bytes, label: str) -> bytes:
-    import gzip
-    import zlib
+    from .unpack import gunzip  # capped: a gzip bomb is refused, not unpacked
 
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"not a readable gzip file: {exc}", file=label) from None
+    return gunzip(raw, label)
 
 
 def _read_bytes(path: Path) -> bytes:

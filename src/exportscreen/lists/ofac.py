@@ -32,6 +32,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,11 +291,13 @@ def _open_xml(path: Path) -> tuple[Any, str, str]:
         if len(members) != 1:
             raise InputError(f"the zip file must hold exactly one .xml file, found "
                              f"{len(members)}", file=str(path))
+        from .unpack import open_zip_member  # streamed and capped: a zip bomb is refused
+
         try:
-            data = archive.read(members[0])
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            stream = open_zip_member(archive, members[0], f"{path}!{members[0]}")
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
             raise InputError(f"cannot unpack {members[0]}: {exc}", file=str(path)) from None
-        return io.BytesIO(data), f"{path}!{members[0]}", digest
+        return stream, f"{path}!{members[0]}", digest
     return io.BytesIO(raw), str(path), digest
 
 
@@ -363,6 +366,10 @@ def parse_ofac_xml(path: Path, *, strict: bool = True) -> OfacResult:
         where = f" at line {position[0]}, column {position[1]}" if position else ""
         raise InputError(f"malformed XML{where}: {exc}", file=label,
                          row=position[0] if position else None) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # the member is read as it streams
+        raise InputError(f"cannot unpack: {exc}", file=label) from None
+    finally:
+        stream.close()
     if not root_seen:
         raise InputError("empty XML file", file=label)
     notices.extend(duplicate_notices(seen, "entity"))

@@ -11,6 +11,7 @@ run. Every value from the input is HTML-escaped.
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from ..io.write import write_text_atomic
 if TYPE_CHECKING:
     from ..screening import AffiliateLink, RowResult, ScreeningRun
 
-__all__ = ["contribution_svg", "ownership_svg", "render_html", "write_html"]
+__all__ = ["contribution_svg", "list_warnings", "ownership_svg", "render_html", "write_html"]
 
 _CSS = """
 body{font:14px/1.45 system-ui,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1d2433}
@@ -46,6 +47,8 @@ table.alerts{border-collapse:collapse;width:100%;font-size:13px}
 .aff h3{font-size:14px;margin:0 0 6px}.muted{color:#666}
 ul.notes li{margin:2px 0}
 .unsettled{background:#fff4d6;border-left:4px solid #d9a400;padding:4px 8px}
+.stale{background:#fff4d6;border:2px solid #e0a800;border-radius:8px;padding:10px 14px;
+ margin:12px 0;font-weight:600;color:#5a4200}
 """
 
 _JS = """
@@ -308,8 +311,27 @@ def _alert_row(result: RowResult) -> str:
     )
 
 
-def render_html(run: ScreeningRun, *, title: str = "Supplier screening report") -> str:
-    """The whole report as one HTML string (deterministic for the same run)."""
+def list_warnings(run: ScreeningRun, *, today: _dt.date | None = None,
+                  max_list_age_days: int | None = None) -> list[str]:
+    """Warnings about the list screened against: older than the age limit (default 30 days,
+    ``EXPORTSCREEN_MAX_LIST_AGE_DAYS``) or undated, and a cached list that could not be used."""
+    from ..lists.cache import CACHE_NOTICE, stale_list_warning
+
+    lst = run.provenance["list"]
+    warnings = [n for n in lst.get("notices", ()) if CACHE_NOTICE in n]
+    stale = stale_list_warning(lst, today, max_list_age_days)
+    if stale is not None:
+        warnings.insert(0, stale)
+    return warnings
+
+
+def render_html(run: ScreeningRun, *, title: str = "Supplier screening report",
+                today: _dt.date | None = None, max_list_age_days: int | None = None) -> str:
+    """The whole report as one HTML string (deterministic for the same run and *today*).
+
+    A list older than *max_list_age_days* (default: ``EXPORTSCREEN_MAX_LIST_AGE_DAYS``, else
+    30) on *today* (default: the current UTC date) gets a warning at the top.
+    """
     from ..screening import STATUSES
 
     prov = run.provenance
@@ -320,6 +342,8 @@ def render_html(run: ScreeningRun, *, title: str = "Supplier screening report") 
         f"<title>{_e(title)}</title><meta name=\"viewport\" content=\"width=device-width\">",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
+        *(f'<div class="stale" role="alert">⚠ {_e(w)}</div>'
+          for w in list_warnings(run, today=today, max_list_age_days=max_list_age_days)),
         '<table class="meta">',
         f"<tr><td>Input</td><td>{_e(prov['input']['path'] or 'DataFrame')} — "
         f"{prov['input']['rows']} rows; name column {_e(prov['input']['detected']['name'])}, "

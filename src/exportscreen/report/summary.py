@@ -24,6 +24,9 @@ def format_summary(run: ScreeningRun, *, max_alerts: int = 200) -> str:
         f"{lst['source']} ({lst['entries']} entries, "
         f"snapshot {lst.get('snapshot_date') or 'undated'})",
     ]
+    from .html import list_warnings
+
+    lines.extend(f"WARNING: {w}" for w in list_warnings(run))
     if run.ownership:
         own = run.ownership
         state = ("NOT in force" if not own.get("rule_in_force") else
