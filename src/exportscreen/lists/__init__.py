@@ -6,7 +6,7 @@
 """
 
 from .cache import cache_dir, current_list_info, describe_list
-from .loader import detect_format, load_list
+from .loader import detect_format, load_list, load_lists
 from .models import ListDiff, ListEntry, ListProvenance, RejectedRecord, ScreeningList
 
 __all__ = [
@@ -20,4 +20,5 @@ __all__ = [
     "describe_list",
     "detect_format",
     "load_list",
+    "load_lists",
 ]

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError
 from .models import ListProvenance, RejectedRecord, ScreeningList
 
-__all__ = ["detect_format", "load_list"]
+__all__ = ["detect_format", "load_list", "load_lists"]
 
 FORMATS = ("csl-csv", "csl-json", "ofac-csv", "ofac-xml", "own-csv")
 
@@ -194,4 +195,44 @@ def load_list(
     rejected_records: tuple[RejectedRecord, ...] = tuple(rejected)
     return ScreeningList.model_construct(
         entries=tuple(entries), provenance=provenance, rejected=rejected_records
+    )
+
+
+def load_lists(sources: Sequence[str | Path]) -> ScreeningList:
+    """Several lists as one (a repeated ``--list``): each is read by :func:`load_list`
+    and their entries are kept in the order given, each entry keeping its own source, so
+    one index screens against all of them and an alert names the list it matched.
+
+    The provenance names every list; its ``snapshot_date`` is the oldest one known (the
+    run is as current as its oldest list) and its ``sha256`` is that of the lists'
+    digests in order. The same list given twice is an :class:`InputError`: it would
+    double every alert.
+    """
+    if not sources:
+        return load_list("default")
+    if len(sources) == 1:
+        return load_list(sources[0])
+    lists = [load_list(source) for source in sources]
+    seen: dict[str, str] = {}
+    for source, lst in zip(sources, lists, strict=True):
+        digest = lst.provenance.sha256
+        if digest in seen:
+            raise InputError(f"the same list is given twice (also as {seen[digest]!r})",
+                             file=str(source))
+        seen[digest] = str(source)
+    provenances = [lst.provenance for lst in lists]
+    dates = [p.snapshot_date for p in provenances if p.snapshot_date is not None]
+    provenance = ListProvenance(
+        source=" + ".join(p.source for p in provenances),
+        format="+".join(p.format for p in provenances),
+        path=None,
+        snapshot_date=min(dates) if dates else None,
+        sha256=hashlib.sha256("\n".join(p.sha256 for p in provenances).encode()).hexdigest(),
+        entries=sum(p.entries for p in provenances),
+        rejected=sum(p.rejected for p in provenances),
+        notices=tuple(n for p in provenances for n in p.notices),
+    )
+    return ScreeningList.model_construct(
+        entries=tuple(e for lst in lists for e in lst.entries), provenance=provenance,
+        rejected=tuple(r for lst in lists for r in lst.rejected),
     )

@@ -221,13 +221,17 @@ def _pointer_jump(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(rooted, anc, -1), np.where(rooted, dist, -1)
 
 
-def load_bom(source: str | Path | pd.DataFrame | Bom) -> Bom:
-    """Read and validate a BOM from a CSV/TSV/Excel file or a DataFrame (see module doc)."""
+def load_bom(
+    source: str | Path | pd.DataFrame | Bom, *, encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> Bom:
+    """Read and validate a BOM from a CSV/TSV/Excel file or a DataFrame (see module doc);
+    *encoding* and *sheet* as :func:`~exportscreen.io.read.read_table` takes them."""
     if isinstance(source, Bom):
         return source
     import pandas as pd
 
-    table = read_table(source, required=REQUIRED_COLUMNS)
+    table = read_table(source, required=REQUIRED_COLUMNS, encoding=encoding, sheet=sheet)
     frame = table.frame
     n = len(frame)
 

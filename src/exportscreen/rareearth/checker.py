@@ -579,15 +579,20 @@ def check_bom_report(
     source: str | Path | pd.DataFrame | Bom,
     date: _dt.date | str | None = None,
     pack: str | Path | dict[str, Any] | RulePack | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> BomCheckReport:
     """Check every product of a BOM; the full result with date, pack and notices.
 
     *date* (a date or ``YYYY-MM-DD``) is the shipment date for every product; without
     it each product's ``ship_date`` is used, else today (UTC). *pack* is a rule pack
-    path, dict or :class:`RulePack` (default: the built-in pack).
+    path, dict or :class:`RulePack` (default: the built-in pack). *encoding* (default
+    UTF-8, e.g. ``"cp1252"``) and *sheet* (of an .xlsx BOM, by name or number from 1)
+    say how a BOM file is read.
     """
     rule_pack = load_rule_pack(pack)
-    bom = load_bom(source)
+    bom = load_bom(source, encoding=encoding, sheet=sheet)
     if isinstance(date, str):
         try:
             # YYYY-MM-DD only, as on the command line (fromisoformat also takes 20260301)
@@ -749,9 +754,13 @@ def check_bom(
     source: str | Path | pd.DataFrame | Bom,
     date: _dt.date | str | None = None,
     pack: str | Path | dict[str, Any] | RulePack | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> list[Verdict]:
     """Check a BOM against China's rare-earth export controls: one :class:`Verdict` per
     product, sorted by ``product_id``. See :func:`check_bom_report` for the arguments
     and the module docstring for the rules.
     """
-    return check_bom_report(source, date=date, pack=pack).verdicts
+    return check_bom_report(source, date=date, pack=pack, encoding=encoding,
+                            sheet=sheet).verdicts

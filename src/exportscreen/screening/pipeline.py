@@ -13,7 +13,7 @@ import pandas as pd
 from .._version import __version__
 from ..errors import InputError
 from ..io.read import SURROGATES as _SURROGATES
-from ..io.read import blank_rows_notice, iso_date, read_table
+from ..io.read import blank_rows_notice, iso_date, read_table, takes_read_options
 from ..lists.models import ScreeningList
 from ..ownership import apply_affiliates_rule
 from ..ownership.graph import check_percent_scale
@@ -131,6 +131,7 @@ def _decide(
             remaining.append(alert)
     return remaining, suppressed, reopened, confirmed
 
+@takes_read_options  # encoding= and sheet= reach every table read: decisions, ownership
 def screen(
     suppliers: str | Path | pd.DataFrame | pd.Series | Sequence[str],
     *,
@@ -148,6 +149,8 @@ def screen(
     possible_threshold: float | None = None,
     progress: bool = False,
     percent_scale: Literal["percent", "fraction"] = "percent",
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> ScreeningRun:
     """Screen a supplier table and keep all the evidence (:class:`ScreeningRun`).
 
@@ -162,10 +165,12 @@ def screen(
     :class:`~exportscreen.NameMatcher` (reused: build it once, screen many times),
     ``"default"`` or the path of a list file; the matcher built for a list is kept for the
     next call with the same list and thresholds. Anything else is a ``TypeError`` naming
-    what is accepted.
+    what is accepted. *encoding* (default UTF-8) and *sheet* (of a workbook, by name or
+    number from 1) apply to every file read: suppliers, decisions, ownership, entities.
     """
     # blank lines stay rows (of empty cells, reported as errors): every row comes out
-    table = read_table(supplier_table(suppliers), keep_blank=True)
+    table = read_table(supplier_table(suppliers), keep_blank=True, encoding=encoding,
+                       sheet=sheet)
     frame = table.frame
     input_columns = tuple(str(c) for c in frame.columns)
     for column in (*RESULT_COLUMNS, *EXTRA_COLUMNS, "change"):
