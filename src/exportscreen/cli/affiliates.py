@@ -10,15 +10,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..errors import InputError
 from ..io.read import dump_json
 from ..ownership.engine import CSV_COLUMNS, AffiliatesResult, apply_affiliates_rule, load_listed_csv
 from ..ownership.graph import OwnershipGraph
-from ..ownership.rules import RulePreset, SuspensionWindow, get_rule, load_rule_file
+from ..ownership.rules import RulePreset, SuspensionWindow
 from ..report.table import format_table
-from .options import add_out_option, cli_date, emit, output_format
+from .options import (
+    add_as_of_option,
+    add_out_option,
+    add_read_options,
+    add_rule_option,
+    cli_as_of,
+    cli_date,
+    cli_read_options,
+    cli_rule,
+    emit,
+    output_format,
+)
 
 __all__ = ["parse_suspensions", "register", "resolve_rule", "run_affiliates", "write_result"]
 
@@ -45,12 +55,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--entities", metavar="ENT.csv",
                         help="entities CSV: id[,name,country,aliases] (country decides the "
                         "BIS foreign-entity scope)")
-    parser.add_argument("--rule", default="us-bis-affiliates", metavar="RULE",
-                        help=f"rule preset id ({', '.join(RULE_IDS)}) or a rule JSON file "
-                        "(default us-bis-affiliates)")
-    parser.add_argument("--as-of", dest="as_of", metavar="DATE",
-                        help="date the stakes and the rule are taken at (YYYY-MM-DD; "
-                        "default today)")
+    add_rule_option(parser)
+    add_as_of_option(parser)
+    add_read_options(parser)
     parser.add_argument("--suspended", action="append", default=None, metavar="FROM..TO",
                         help="replace the preset's suspension windows (repeatable; "
                         "'none' for no suspension; either end may be empty); the rule is "
@@ -72,14 +79,8 @@ TABLE_COLUMNS = ("id", "status", "certain", "aggregate_min", "aggregate_max", "r
 
 
 def resolve_rule(text: str) -> RulePreset:
-    """A preset id, or a path to a rule JSON file."""
-    if text.lower().endswith(".json") or Path(text).is_file():
-        return load_rule_file(text)
-    try:
-        return get_rule(text)
-    except InputError as exc:
-        raise InputError(exc.message, column="--rule") from None
-
+    """A preset id, or a path to a rule JSON file (:func:`~.options.cli_rule`)."""
+    return cli_rule(text)
 
 
 
@@ -130,6 +131,7 @@ def write_result(result: AffiliatesResult, fmt: str, args: argparse.Namespace) -
 def run_affiliates(args: argparse.Namespace) -> int:
     fmt = output_format(args, file_formats=("json", "csv", "tsv", "xlsx"),
                         inputs=(args.ownership, args.listed, args.entities))
+    encoding, sheet = cli_read_options(args)
     rule = resolve_rule(args.rule)
     updates: dict[str, object] = {}
     if args.suspended is not None:
@@ -138,10 +140,11 @@ def run_affiliates(args: argparse.Namespace) -> int:
         updates["unknown_country"] = args.unknown_country
     if updates:
         rule = rule.model_copy(update=updates)
-    as_of = cli_date(args.as_of, "--as-of") if args.as_of is not None else None
+    as_of = cli_as_of(args)
     graph = OwnershipGraph.from_csv(args.ownership, entities=args.entities,
-                                    percent_scale=getattr(args, "percent_scale", "percent"))
-    listed = load_listed_csv(args.listed)
+                                    percent_scale=getattr(args, "percent_scale", "percent"),
+                                    encoding=encoding, sheet=sheet)
+    listed = load_listed_csv(args.listed, encoding=encoding, sheet=sheet)
     result = apply_affiliates_rule(graph, listed, rule=rule, as_of=as_of)
     for notice in result.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)

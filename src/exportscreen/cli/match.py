@@ -15,7 +15,14 @@ from ..names.matcher import (
     NameMatcher,
     with_best_match_columns,
 )
-from .options import print_list_formats, print_list_notice
+from .options import (
+    add_list_option,
+    add_read_options,
+    cli_lists,
+    cli_read_options,
+    print_list_formats,
+    print_list_notice,
+)
 
 __all__ = ["register", "run_match"]
 
@@ -30,10 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("name", nargs="?", help="the name to screen (omit with --input)")
     parser.add_argument("--country", help="ISO 3166 alpha-2 country of the party, if known")
     parser.add_argument("--entity-type", help="individual/person or entity/organization, if known")
-    parser.add_argument(
-        "--list", dest="list_path", action="append", default=None,
-        help="list file or 'default'; repeat to screen against several lists at once",
-    )
+    add_list_option(parser)
     parser.add_argument("--format", choices=("json", "table", "csv"), default="json")
     parser.add_argument(
         "--limit", type=int, default=None, help="matches per name (default 5; 1 with --input)"
@@ -47,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--country-column", help="country column of --input, if any")
     parser.add_argument("--workers", type=int, help="processes for --input (default: all cores)")
+    add_read_options(parser)
     parser.set_defaults(func=run_match)
 
 
@@ -100,11 +105,11 @@ def _match_record(match: NameMatch) -> dict[str, Any]:
 
 def run_match(args: argparse.Namespace) -> int:
     from ..io.read import dump_json
-    from ..lists import load_list
     from ..report.table import format_table
 
     _check_options(args)
-    lst = load_list(args.list_path or ["default"])
+    encoding, sheet = cli_read_options(args)
+    lst = cli_lists(args)
     print_list_notice(lst)
     print_list_formats(lst)
     matcher = NameMatcher(lst)
@@ -140,7 +145,7 @@ def run_match(args: argparse.Namespace) -> int:
                 print(f"- {m.entry_id}: {m.explanation}", file=sys.stderr)
         return 0
 
-    return _run_batch(args, matcher, provenance, thresholds)
+    return _run_batch(args, matcher, provenance, thresholds, encoding=encoding, sheet=sheet)
 
 
 def _run_batch(
@@ -148,12 +153,15 @@ def _run_batch(
     matcher: NameMatcher,
     provenance: dict[str, Any],
     thresholds: dict[str, float],
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> int:
     from ..io.read import blank_rows_notice, dump_json, has_undecodable, read_table
     from ..report.table import format_table
 
     required = [args.name_column] + ([args.country_column] if args.country_column else [])
-    table = read_table(args.input, required=required)
+    table = read_table(args.input, required=required, encoding=encoding, sheet=sheet)
     skipped = blank_rows_notice(table)
     if skipped:
         print(f"exportscreen: notice: {skipped}", file=sys.stderr)

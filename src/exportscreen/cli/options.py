@@ -1,5 +1,10 @@
 """What several commands share, defined once: the output options and how an output is
-written, the date options, and the one message for one mistake.
+written, the input options (``--list``, ``--rule``, ``--as-of``, ``--encoding``,
+``--sheet``), the date options, and the one message for one mistake.
+
+Each shared option is added by one ``add_*`` function and read back by one function
+(:func:`cli_lists`, :func:`cli_rule`, :func:`cli_as_of`, :func:`cli_read_options`), so a
+mistake in it gives the same message whichever command it is made in.
 
 Every command that writes a file goes through :func:`output_format` before any work (an
 unknown extension, or a ``--format`` that contradicts ``--out``, is exit 2) and through
@@ -13,10 +18,11 @@ import argparse
 import datetime as _dt
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io.read import iso_date
+from ..io.read import check_encoding, check_sheet, iso_date
 from ..io.write import (
     check_output,
     csv_bytes,
@@ -25,11 +31,13 @@ from ..io.write import (
     write_table,
     write_text_atomic,
 )
-from ..lists import describe_list
+from ..lists import describe_list, load_list
 from ..lists.models import ScreeningList
+from ..ownership.rules import BUILTIN_RULES, RulePreset, get_rule, load_rule_file
 
-__all__ = ["add_out_option", "cli_date", "emit", "output_format", "print_list_formats",
-           "print_list_notice"]
+__all__ = ["add_as_of_option", "add_list_option", "add_out_option", "add_read_options",
+           "add_rule_option", "cli_as_of", "cli_date", "cli_lists", "cli_read_options",
+           "cli_rule", "emit", "output_format", "print_list_formats", "print_list_notice"]
 
 TABLE_FORMATS = ("csv", "tsv", "xlsx")
 
@@ -105,3 +113,87 @@ def print_list_formats(lst: ScreeningList) -> None:
 def print_list_notice(lst: ScreeningList) -> None:
     """Which list a command screens against, and how old it is, on stderr."""
     print(describe_list(lst), file=sys.stderr)
+
+
+# ---------------------------------------------------------------- input options
+
+
+def add_list_option(parser: argparse.ArgumentParser) -> None:
+    """``--list PATH|default`` (repeatable: the lists are screened as one)."""
+    parser.add_argument(
+        "--list", dest="lists", action="append", metavar="PATH|default",
+        help="screening list: 'default' (the cached update, else the embedded snapshot) or "
+        "a list file or folder; repeat it to screen against several lists at once",
+    )
+
+
+def cli_lists(args: argparse.Namespace) -> ScreeningList:
+    """The list(s) ``--list`` names, read as one (``default`` when none is given)."""
+    sources = list(args.lists or ["default"])
+    return load_list(sources if len(sources) > 1 else sources[0])
+
+
+def add_rule_option(parser: argparse.ArgumentParser) -> None:
+    """``--rule RULE``: a preset id or a rule JSON file (default ``us-bis-affiliates``)."""
+    parser.add_argument(
+        "--rule", default="us-bis-affiliates", metavar="RULE",
+        help=f"ownership rule: a preset id ({', '.join(BUILTIN_RULES)}) or a rule JSON "
+        "file (default us-bis-affiliates)",
+    )
+
+
+def cli_rule(text: str) -> RulePreset:
+    """The rule ``--rule`` names: a JSON file when it ends in ``.json`` or is a file (a
+    missing one is "rule file not found", naming it), else a preset id (an unknown one
+    names the presets)."""
+    if text.strip().lower().endswith(".json") or Path(text).is_file():
+        return load_rule_file(text)
+    try:
+        return get_rule(text)
+    except InputError as exc:
+        raise InputError(exc.message, column="--rule") from None
+
+
+def add_as_of_option(parser: argparse.ArgumentParser) -> None:
+    """``--as-of DATE``: the date the stakes and the rule are taken at."""
+    parser.add_argument(
+        "--as-of", dest="as_of", metavar="DATE",
+        help="date the ownership stakes and the rule are taken at (YYYY-MM-DD; default today)",
+    )
+
+
+def cli_as_of(args: argparse.Namespace) -> _dt.date | None:
+    """``--as-of`` as a date (``None`` when not given)."""
+    return None if args.as_of is None else cli_date(args.as_of, "--as-of")
+
+
+def add_read_options(parser: argparse.ArgumentParser) -> None:
+    """``--encoding`` and ``--sheet``: how the command's input tables are read."""
+    parser.add_argument(
+        "--encoding", metavar="NAME",
+        help="text encoding of the input CSV/TSV files (default utf-8; e.g. cp1252 for a "
+        "Windows export, latin-1); never guessed. A file that starts with the UTF-8 byte "
+        "order mark is read as UTF-8",
+    )
+    parser.add_argument(
+        "--sheet", metavar="NAME|NUMBER",
+        help="sheet of the input .xlsx workbooks, by name or number (1 = first tab); "
+        "needed when a workbook has several sheets with cells",
+    )
+
+
+def cli_read_options(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """``(encoding, sheet)`` of ``--encoding``/``--sheet``, checked before any work: an
+    unknown encoding or an empty sheet name is exit 2 naming the option."""
+    encoding, sheet = args.encoding, args.sheet
+    if encoding is not None:
+        try:
+            check_encoding(encoding)
+        except InputError as exc:
+            raise InputError(exc.message, column="--encoding") from None
+    if sheet is not None:
+        try:
+            check_sheet(sheet)
+        except InputError as exc:
+            raise InputError(exc.message, column="--sheet") from None
+    return encoding, sheet

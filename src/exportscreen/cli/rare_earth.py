@@ -13,7 +13,14 @@ import sys
 from ..rareearth.checker import check_bom_report
 from ..rareearth.models import BomCheckReport
 from ..report.table import format_table
-from .options import add_out_option, cli_date, emit, output_format
+from .options import (
+    add_out_option,
+    add_read_options,
+    cli_date,
+    cli_read_options,
+    emit,
+    output_format,
+)
 
 __all__ = ["register", "run_rare_earth"]
 
@@ -43,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="rule pack JSON file replacing or extending the built-in pack "
         "(e.g. to record an extension of a suspension)",
     )
+    add_read_options(parser)
     parser.set_defaults(func=run_rare_earth)
 
 
@@ -68,15 +76,15 @@ def render(report: BomCheckReport, fmt: str) -> str:
 def run_rare_earth(args: argparse.Namespace) -> int:
     fmt = output_format(args, file_formats=("json", "csv", "tsv", "xlsx"),
                         inputs=(args.bom, args.pack))
-
-
+    encoding, sheet = cli_read_options(args)
     date = None
     if args.date is not None:
         # only YYYY-MM-DD: fromisoformat alone also takes 20260301 and 2026-W10-1, and an
         # empty --date would silently become today
         date = cli_date(args.date, "--date")
     report = check_bom_report(args.bom, date=date, pack=args.pack,
-                              composition_tolerance=args.composition_tolerance)
+                              composition_tolerance=args.composition_tolerance,
+                              encoding=encoding, sheet=sheet)
     for notice in report.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)
     if fmt in ("json", "table"):

@@ -5,20 +5,27 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError
 from ..io.read import dump_json
 from ..io.write import check_output, table_to_stdout
 from ..lists import describe_list
-from ..ownership.rules import load_rule_file
 from ..report import REPORT_FORMATS, write_report
 from ..report.csv import write_decisions_template
 from ..report.json import run_to_dict
 from ..report.summary import format_summary
 from ..screening import STATUSES, screen
-from ..screening.matching import _resolve_list
-from .options import print_list_formats
+from .options import (
+    add_as_of_option,
+    add_list_option,
+    add_read_options,
+    add_rule_option,
+    cli_as_of,
+    cli_lists,
+    cli_read_options,
+    cli_rule,
+    print_list_formats,
+)
 
 __all__ = ["register", "run_screen_command"]
 
@@ -61,11 +68,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("suppliers", metavar="SUPPLIERS", help="supplier file (.csv, .tsv, .xlsx)")
-    parser.add_argument(
-        "--list", dest="list_path", action="append", default=None,
-        help="screening list: 'default' (cached update, else embedded snapshot) or a list file; "
-        "repeat to screen against several lists at once",
-    )
+    add_list_option(parser)
     parser.add_argument(
         "--ownership", metavar="OWN.csv", help="ownership edges (owner_id,owned_id,...)"
     )
@@ -76,14 +79,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="how --ownership writes stakes: percent (60 = 60 %%, default) or fraction "
         "(0.6 = 60 %%)",
     )
-    parser.add_argument(
-        "--rule", default="us-bis-affiliates",
-        help="ownership rule preset (us-bis-affiliates, us-ofac, eu, eu-pre2024, uk); "
-        "default us-bis-affiliates",
-    )
-    parser.add_argument(
-        "--as-of", dest="as_of", metavar="DATE", help="date (YYYY-MM-DD) for the rule"
-    )
+    add_rule_option(parser)
+    add_as_of_option(parser)
+    add_read_options(parser)
     parser.add_argument("--name-column", help="column holding the party name (default: detected)")
     parser.add_argument("--country-column", help="column holding the country (default: detected)")
     parser.add_argument("--id-column", help="column holding the supplier id (default: detected)")
@@ -132,7 +130,6 @@ def _stderr_is_tty() -> bool:
         return False
 
 
-
 def run_screen_command(args: argparse.Namespace) -> int:
     """``exportscreen screen``: run, write ``--out`` (by extension) or print a summary."""
 
@@ -152,32 +149,25 @@ def run_screen_command(args: argparse.Namespace) -> int:
                      inputs=inputs)
     if out and template_path and Path(out).resolve() == Path(template_path).resolve():
         raise InputError("--decisions-template and --out name the same file", file=out)
-    lst = _resolve_list(args.list_path or ["default"])
+    encoding, sheet = cli_read_options(args)
+    rule = cli_rule(args.rule)
+    as_of = cli_as_of(args)
+    lst = cli_lists(args)
     print_list_formats(lst)
-    try:
-
-        print(f"exportscreen: {describe_list(lst)}", file=sys.stderr)
-    except ImportError:
-        prov = lst.provenance
-        print(f"exportscreen: screening against {prov.source} ({prov.entries} entries, "
-              f"snapshot {prov.snapshot_date or 'undated'})", file=sys.stderr)
-    rule: Any = args.rule
-    if rule and Path(rule).suffix.lower() == ".json" and Path(rule).is_file():
-
-        rule = load_rule_file(rule)
+    print(f"exportscreen: {describe_list(lst)}", file=sys.stderr)
     run = screen(
         args.suppliers, list=lst, ownership=args.ownership, entities=args.entities,
-        rule=rule, as_of=args.as_of, name_column=args.name_column,
+        rule=rule, as_of=as_of, name_column=args.name_column,
         country_column=args.country_column, id_column=args.id_column,
         decisions=args.decisions, previous=args.since, hit_threshold=args.hit_threshold,
         possible_threshold=args.possible_threshold, progress=progress,
-        percent_scale=getattr(args, "percent_scale", "percent"),
+        percent_scale=getattr(args, "percent_scale", "percent"), encoding=encoding,
+        sheet=sheet,
     )
     for notice in run.notices:
         print(f"exportscreen: notice: {notice}", file=sys.stderr)
     template = getattr(args, "decisions_template", None)
     if template:
-
         write_decisions_template(run, template)
     if out:
         write_report(run, out)
@@ -190,10 +180,8 @@ def run_screen_command(args: argparse.Namespace) -> int:
     if not getattr(args, "quiet", False):
         stdout_format = getattr(args, "format", "summary")
         if stdout_format == "csv":
-
             table_to_stdout(run.frame)
         elif stdout_format == "json":
-
             dump_json(run_to_dict(run), sys.stdout)
         else:
             sys.stdout.write(format_summary(run))

@@ -8,15 +8,19 @@ a person would look up in a spreadsheet.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import datetime as _dt
+import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, overload
+from typing import TYPE_CHECKING, Any, ParamSpec, TextIO, TypeVar, overload
 
 from .._jsonfile import read_json_file
 from ..errors import InputError
@@ -36,6 +40,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Table",
     "blank_rows_notice",
+    "check_encoding",
+    "check_sheet",
     "dump_json",
     "has_undecodable",
     "iso_date",
@@ -43,7 +49,9 @@ __all__ = [
     "parse_decimal",
     "read_columns",
     "read_json_file",
+    "read_options",
     "read_table",
+    "takes_read_options",
     "to_jsonable",
 ]
 
@@ -68,6 +76,7 @@ class Table:
     rows: np.ndarray | None = None
     blank_rows: tuple[int, ...] = ()
     header_row: int = 1
+    encoding: str = "utf-8"
 
     def row_number(self, position: int) -> int:
         """Row as a person finds it: header is row 1 in a file; 0-based position in a frame."""
@@ -89,6 +98,10 @@ class Table:
         row = None if position is None else self.row_number(position)
         if not self.from_file and row is not None:
             message = f"{message} (0-based position in the DataFrame)"
+        if self.encoding != "utf-8":
+            # the readers say "not (valid) UTF-8" of a cell with undecodable bytes; the
+            # file was read with another encoding, and those bytes are not valid in it
+            message = _NOT_UTF8.sub(f"not valid {self.encoding}", message)
         return InputError(message, file=self.label, row=row, column=column)
 
     @property
@@ -127,6 +140,101 @@ class Table:
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 SURROGATES = re.compile("[\udc80-\udcff]")
 """Lone surrogates: the bytes of a file that were not UTF-8 (see :func:`has_undecodable`)."""
+_NOT_UTF8 = re.compile(r"not (?:valid )?UTF-8")
+DEFAULT_ENCODING = "utf-8"
+
+
+def check_encoding(encoding: str | None) -> str:
+    """The canonical name of the text encoding *encoding* names (``None`` is UTF-8):
+    ``"cp1252"``, ``"latin-1"`` -> ``"iso8859-1"``, ``"UTF8"`` -> ``"utf-8"``.
+
+    An encoding is never guessed: a file is read as UTF-8 unless another one is named.
+    :class:`InputError` for a name Python does not know as a text encoding.
+    """
+    if encoding is None:
+        return DEFAULT_ENCODING
+    name = str(encoding).strip()
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True) or not name:
+        raise InputError(f"unknown encoding {encoding!r}: give a text encoding such as "
+                         "utf-8 (the default), cp1252 (Windows Western Europe) or latin-1")
+    # utf-8-sig reads as utf-8: a byte order mark is always skipped
+    return "utf-8" if info.name in ("utf-8", "utf-8-sig") else info.name
+
+
+def check_sheet(sheet: str | int | None) -> str | int | None:
+    """A sheet as :func:`read_table` takes it: a name, or a number counted from 1 as a
+    spreadsheet shows the tabs (an int, or text of digits that is not a sheet's name).
+    :class:`InputError` for an empty name or a number below 1."""
+    if sheet is None:
+        return None
+    if isinstance(sheet, bool) or not isinstance(sheet, str | int):
+        raise TypeError(f"sheet= takes a sheet name or number, not {type(sheet).__name__}")
+    if isinstance(sheet, int) and sheet < 1:
+        raise InputError(f"sheet number {sheet}: sheets are numbered from 1")
+    if isinstance(sheet, str) and not sheet.strip():
+        raise InputError("the sheet name is empty")
+    return sheet
+
+
+# the encoding and sheet a call of read_table uses when it names none (see read_options)
+_READ_OPTIONS: ContextVar[tuple[str | None, str | int | None]] = ContextVar(
+    "exportscreen_read_options", default=(None, None))
+
+
+@contextlib.contextmanager
+def read_options(
+    *, encoding: str | None = None, sheet: str | int | None = None
+) -> Iterator[None]:
+    """Within the block, :func:`read_table` and :func:`read_columns` read every file with
+    this *encoding* and *sheet* unless the call names its own: how one ``--encoding`` or
+    ``screen(encoding=...)`` reaches every table a command reads (the supplier file, the
+    decisions, the ownership and entities files) without each reader passing it on.
+    Checked on entry (:func:`check_encoding`, :func:`check_sheet`)."""
+    token = _READ_OPTIONS.set((check_encoding(encoding) if encoding is not None else None,
+                               check_sheet(sheet)))
+    try:
+        yield
+    finally:
+        _READ_OPTIONS.reset(token)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def takes_read_options(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run *func* within :func:`read_options` of its own ``encoding=`` and ``sheet=``
+    keywords, so that every table it reads, however deep, uses them."""
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        encoding = kwargs.get("encoding")
+        sheet = kwargs.get("sheet")
+        if encoding is None and sheet is None:
+            return func(*args, **kwargs)
+        with read_options(encoding=encoding, sheet=sheet):  # type: ignore[arg-type]
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _effective(
+    encoding: str | None, sheet: str | int | None
+) -> tuple[str, str | int | None]:
+    """The encoding and sheet a read uses: its own, else :func:`read_options`', else
+    UTF-8 and no sheet."""
+    default_encoding, default_sheet = _READ_OPTIONS.get()
+    return (check_encoding(encoding if encoding is not None else default_encoding),
+            check_sheet(sheet if sheet is not None else default_sheet))
+
+
+def _python_codec(encoding: str) -> str:
+    """The codec to decode a file with: UTF-8 skips a byte order mark."""
+    return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
 def read_table(
@@ -135,8 +243,19 @@ def read_table(
     required: Sequence[str] = (),
     sheet: str | int | None = None,
     keep_blank: bool = False,
+    encoding: str | None = None,
 ) -> Table:
     """Read a CSV/TSV/Excel file or take a DataFrame, as text cells, headers stripped.
+
+    *encoding* is the text encoding of a CSV/TSV file (default UTF-8, a byte order mark
+    skipped; ``"cp1252"``, ``"latin-1"``, any Python codec by name): it is never guessed,
+    and bytes that are not valid in it are kept (as lone surrogates, see
+    :func:`has_undecodable`) for the row to be reported; a file that starts with the
+    UTF-8 byte order mark is read as UTF-8 whatever is named. *sheet* picks the sheet of
+    an Excel workbook by name or by number counted from 1; without it a workbook whose
+    sheets hold more than one table is an error listing them. A workbook ignores
+    *encoding*, a CSV file or a DataFrame *sheet*. Either left ``None`` takes the value
+    of an enclosing :func:`read_options`.
 
     A file is read strictly, so that no cell is lost or moved and every row number is
     the one a spreadsheet shows: a row with more or fewer cells than the header, a
@@ -153,6 +272,7 @@ def read_table(
     """
     import pandas as pd
 
+    encoding, sheet = _effective(encoding, sheet)
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         frame.columns = [str(c).strip() for c in frame.columns]
@@ -169,7 +289,7 @@ def read_table(
         if path.suffix.lower() in EXCEL_SUFFIXES:
             table = _read_excel(path, label, sheet, keep_blank)
         else:
-            table = _read_csv(path, label, keep_blank)
+            table = _read_csv(path, label, keep_blank, encoding=encoding)
     table.require(required)
     return table
 
@@ -185,16 +305,21 @@ def blank_rows_notice(table: ColumnTable) -> str | None:
             f"(row{'s' if len(rows) > 1 else ''} {shown})")
 
 
-def _header_names(cells: Sequence[str], label: str, row: int | None) -> list[str]:
+def _header_names(
+    cells: Sequence[str], label: str, row: int | None, encoding: str = DEFAULT_ENCODING
+) -> list[str]:
     """Stripped header names; empty ones become ``Unnamed: N``; a repeated name or one
-    with bytes that are not UTF-8 is an error."""
+    with bytes that are not valid in *encoding* is an error."""
     names = [c.strip() or f"Unnamed: {i}" for i, c in enumerate(cells)]
     seen: set[str] = set()
     for name in names:
         if has_undecodable(name):
-            raise InputError("the header has bytes that are not valid UTF-8; save the file "
-                             "as CSV UTF-8", file=label, row=row,
-                             column=SURROGATES.sub("\ufffd", name))
+            hint = ("save the file as CSV UTF-8, or name its encoding with --encoding "
+                    "(e.g. cp1252)" if encoding == DEFAULT_ENCODING
+                    else "save the file as CSV UTF-8")
+            word = "UTF-8" if encoding == DEFAULT_ENCODING else encoding
+            raise InputError(f"the header has bytes that are not valid {word}; {hint}",
+                             file=label, row=row, column=SURROGATES.sub("\ufffd", name))
         if name in seen:
             raise InputError("the column appears more than once in the header", file=label,
                              row=row, column=name)
@@ -210,13 +335,16 @@ def _drop_empty_unnamed(frame: pd.DataFrame, cells: Sequence[str]) -> pd.DataFra
     return frame.drop(columns=empty) if empty else frame
 
 
-def _check_text_file(head: bytes, label: str) -> None:
+def _check_text_file(head: bytes, label: str, encoding: str = DEFAULT_ENCODING) -> None:
     """Refuse a file that is not text before it is read as CSV (an old binary .xls, an
     .ods, a zip, a UTF-16 export would otherwise come out as rows of garbage)."""
     # OLE2 (.xls), zip (.ods, .xlsx under another name), UTF-16 (a BOM, or NUL in every
-    # other byte); a lone NUL in a cell is left to the cell checks, which name its row
-    if (head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff"))
-            or head.count(b"\x00") * 8 > len(head)):
+    # other byte) unless a UTF-16/32 encoding was named; a lone NUL in a cell is left to
+    # the cell checks, which name its row
+    wide = encoding.startswith(("utf-16", "utf-32"))
+    if (head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04"))
+            or (not wide and (head.startswith((b"\xff\xfe", b"\xfe\xff"))
+                              or head.count(b"\x00") * 8 > len(head)))):
         raise InputError(
             "not a CSV text file (binary content: an old .xls, .ods or a UTF-16 export?); "
             "save it as .xlsx or as CSV UTF-8", file=label,
@@ -224,22 +352,31 @@ def _check_text_file(head: bytes, label: str) -> None:
 
 
 def read_columns(
-    source: str | Path | pd.DataFrame, *, required: Sequence[str] = ()
+    source: str | Path | pd.DataFrame,
+    *,
+    required: Sequence[str] = (),
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> Table | ByteTable:
     """:func:`read_table` for readers that take a column at a time (the ownership
-    graph): a simple CSV file (see :func:`exportscreen.io.cells.byte_table`) is read from
-    its bytes, without a DataFrame of Python strings; any other source as
-    :func:`read_table` reads it. Same cells, row numbers and errors either way."""
+    graph): a simple UTF-8 CSV file (see :func:`exportscreen.io.cells.byte_table`) is
+    read from its bytes, without a DataFrame of Python strings; any other source (another
+    *encoding*, a workbook, a DataFrame) as :func:`read_table` reads it. Same cells, row
+    numbers and errors either way."""
+    encoding, sheet = _effective(encoding, sheet)
     if isinstance(source, str | Path):
         path = Path(source)
         if path.is_file() and path.suffix.lower() not in EXCEL_SUFFIXES:
-            table = _read_csv(path, str(source), keep_blank=False, columns=True)
+            table = _read_csv(path, str(source), keep_blank=False, columns=True,
+                              encoding=encoding)
             table.require(required)
             return table
-    return read_table(source, required=required)
+    return read_table(source, required=required, encoding=encoding, sheet=sheet)
 
 
-def _csv_header(path: Path, label: str) -> tuple[bytes, str, list[str], list[str]]:
+def _csv_header(
+    path: Path, label: str, encoding: str = DEFAULT_ENCODING
+) -> tuple[bytes, str, list[str], list[str]]:
     """The bytes of a CSV/TSV file, its delimiter, header cells and column names, the
     file refused when it is binary or its header row is empty or malformed."""
     import csv
@@ -248,8 +385,9 @@ def _csv_header(path: Path, label: str) -> tuple[bytes, str, list[str], list[str
     csv.field_size_limit(2**31 - 1)  # a long quoted cell is text, not an error (default 128 KiB)
     try:
         data = path.read_bytes()
-        _check_text_file(data[:4096], label)
-        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        _check_text_file(data[:4096], label, encoding)
+        with path.open(encoding=_python_codec(encoding), errors="surrogateescape",
+                       newline="") as handle:
             header = next(csv.reader(handle, delimiter=delimiter), [])
     except csv.Error as exc:
         raise InputError(f"not a well-formed CSV file: {exc}", file=label, row=1) from None
@@ -259,44 +397,49 @@ def _csv_header(path: Path, label: str) -> tuple[bytes, str, list[str], list[str
         if not re.search(rb"[^\s\xef\xbb\xbf]", data):
             raise InputError("the file is empty (no header row)", file=label)
         raise InputError("the first row is empty; it must be the header", file=label, row=1)
-    return data, delimiter, header, _header_names(header, label, 1)
+    return data, delimiter, header, _header_names(header, label, 1, encoding)
 
 
 @overload
-def _read_csv(path: Path, label: str, keep_blank: bool) -> Table: ...
+def _read_csv(path: Path, label: str, keep_blank: bool, *, encoding: str = ...) -> Table: ...
 
 
 @overload
 def _read_csv(
-    path: Path, label: str, keep_blank: bool, *, columns: bool
+    path: Path, label: str, keep_blank: bool, *, columns: bool, encoding: str = ...
 ) -> Table | ByteTable: ...
 
 
 def _read_csv(
-    path: Path, label: str, keep_blank: bool, *, columns: bool = False
+    path: Path, label: str, keep_blank: bool, *, columns: bool = False,
+    encoding: str = DEFAULT_ENCODING,
 ) -> Table | ByteTable:
     """A CSV/TSV file as a :class:`Table`, or with *columns* as a
     :class:`~exportscreen.io.cells.ByteTable` when it is simple enough (the bytes and
-    header are read once either way)."""
+    header are read once either way). The byte paths (:func:`byte_table`, the fast
+    count of blank lines) read UTF-8 only; a file in another *encoding* is read by the
+    csv module and pandas."""
     import csv
     import warnings
 
     import numpy as np
     import pandas as pd
 
-    data, delimiter, header, names = _csv_header(path, label)
-    if columns:
-
+    if encoding != DEFAULT_ENCODING and _declares_utf8(path):
+        encoding = DEFAULT_ENCODING
+    data, delimiter, header, names = _csv_header(path, label, encoding)
+    utf8 = encoding == DEFAULT_ENCODING
+    if columns and utf8:
         fast = byte_table(data, label, delimiter, names, header)
         if fast is not None:
             return fast
     width = len(names)
     # pandas pads a short row, shifts a row with one cell too many into the index and
     # skips blank lines, each without a word: the shape of every record is checked first
-    blank = _blank_records_fast(data, delimiter, width)
+    blank = _blank_records_fast(data, delimiter, width) if utf8 else None
     del data
     if blank is None:
-        blank = _blank_records_exact(path, label, delimiter, names, header)
+        blank = _blank_records_exact(path, label, delimiter, names, header, encoding)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -307,12 +450,13 @@ def _read_csv(
                 # surrogates of bytes that are not UTF-8 (and a Table is of Python strings)
                 path, header=0, names=list(range(width)), index_col=False,
                 dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                encoding="utf-8-sig", encoding_errors="surrogateescape", sep=delimiter,
+                encoding=_python_codec(encoding), encoding_errors="surrogateescape",
+                sep=delimiter,
                 quoting=csv.QUOTE_MINIMAL,
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         # a row with a cell too many: the exact pass names it
-        _blank_records_exact(path, label, delimiter, names, header)
+        _blank_records_exact(path, label, delimiter, names, header, encoding)
         if "EOF inside string" in str(exc):
             # the csv module ends the last record's quoted cell at the end of the file:
             # that record, row len(blank) + 1, is where the quote opened
@@ -332,11 +476,24 @@ def _read_csv(
     if blank.any() and frame.shape[1]:
         # a line of spaces (or 0x1A) is blank: its one cell is not a value
         frame.iloc[np.flatnonzero(blank), 0] = ""
-    return _table_of_rows(frame, label, blank, header_row=1, keep_blank=keep_blank)
+    return _table_of_rows(frame, label, blank, header_row=1, keep_blank=keep_blank,
+                          encoding=encoding)
+
+
+def _declares_utf8(path: Path) -> bool:
+    """Whether the file starts with the UTF-8 byte order mark, which says the file is
+    UTF-8 whatever encoding was named for the other files of the run (a decisions file
+    this package wrote next to a cp1252 supplier file); no other byte is taken as a sign."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(3) == b"\xef\xbb\xbf"
+    except OSError:
+        return False
 
 
 def _table_of_rows(
-    frame: pd.DataFrame, label: str, blank: np.ndarray, *, header_row: int, keep_blank: bool
+    frame: pd.DataFrame, label: str, blank: np.ndarray, *, header_row: int, keep_blank: bool,
+    encoding: str = DEFAULT_ENCODING,
 ) -> Table:
     """The table of a file whose data rows follow the header row one by one, *blank*
     marking the blank ones: those are taken out (listed in ``blank_rows``, the other rows
@@ -350,11 +507,11 @@ def _table_of_rows(
     else:
         keep = ~blank
     if keep.all() and header_row == 1:
-        return Table(frame, label, from_file=True)
+        return Table(frame, label, from_file=True, encoding=encoding)
     numbers = np.arange(len(blank), dtype=np.int64) + header_row + 1
     return Table(frame[keep].reset_index(drop=True), label, from_file=True,
                  rows=numbers[keep], blank_rows=tuple(int(r) for r in numbers[~keep]),
-                 header_row=header_row)
+                 header_row=header_row, encoding=encoding)
 
 
 def _blank_records_fast(data: bytes, delimiter: str, width: int) -> np.ndarray | None:
@@ -372,12 +529,13 @@ def _blank_records_fast(data: bytes, delimiter: str, width: int) -> np.ndarray |
     return out
 
 
-def _quote_left_open(path: Path) -> bool:
+def _quote_left_open(path: Path, encoding: str = DEFAULT_ENCODING) -> bool:
     """Whether the csv module's reading of *path* ends inside a quoted cell (strict mode
     says so: "unexpected end of data")."""
     import csv
 
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+    with path.open(encoding=_python_codec(encoding), errors="surrogateescape",
+                   newline="") as handle:
         try:
             for _ in csv.reader(handle, strict=True):
                 pass
@@ -394,7 +552,8 @@ def _record_width(record: list[str]) -> int:
 
 
 def _blank_records_exact(
-    path: Path, label: str, delimiter: str, names: list[str], header: list[str]
+    path: Path, label: str, delimiter: str, names: list[str], header: list[str],
+    encoding: str = DEFAULT_ENCODING,
 ) -> np.ndarray:
     """Which records after the header are blank, by the csv module (about 1 s per 2
     million rows); an :class:`InputError` naming the first row of another width."""
@@ -404,7 +563,8 @@ def _blank_records_exact(
 
     width = len(names)
     try:
-        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        with path.open(encoding=_python_codec(encoding), errors="surrogateescape",
+                       newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             next(reader, None)
             try:
@@ -431,7 +591,7 @@ def _blank_records_exact(
         other = next((c for c in (";", "\t", "|") if c != delimiter and c in header[0]), None)
         if width == 1 and other:
             message += f"; the header holds {other!r}: save the file as comma-separated CSV"
-        if position == len(widths) - 1 and _quote_left_open(path):
+        if position == len(widths) - 1 and _quote_left_open(path, encoding):
             message += ("; a double quote in this row opens a quoted cell that is never "
                         "closed, so the rest of the file is one cell")
         raise InputError(message, file=label, row=position + 2, column=column)
@@ -446,12 +606,11 @@ def _read_excel(path: Path, label: str, sheet: str | int | None, keep_blank: boo
     import pandas as pd
 
     try:
-        raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None,
-                            dtype=object, engine="openpyxl", keep_default_na=False,
-                            na_filter=False)
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            raw = _read_sheet(book, label, sheet)
+    except InputError:
+        raise
     except ValueError as exc:
-        if "worksheet" in str(exc).lower():  # "Worksheet named 'X' not found"
-            raise InputError(str(exc), file=label) from None
         raise InputError(f"not a readable Excel workbook (.xlsx): {exc}", file=label) from None
     except (zipfile.BadZipFile, KeyError, OSError):
         raise InputError("not an Excel workbook (.xlsx): the file is damaged or of another "
@@ -471,6 +630,51 @@ def _read_excel(path: Path, label: str, sheet: str | int | None, keep_blank: boo
     frame = _drop_empty_unnamed(frame, header)
     return _table_of_rows(frame, label, ~filled[top + 1:], header_row=top + 1,
                           keep_blank=keep_blank)
+
+
+def _sheet_list(names: Sequence[str]) -> str:
+    return ", ".join(f"{k} {name!r}" for k, name in enumerate(names, 1))
+
+
+def _read_sheet(book: pd.ExcelFile, label: str, sheet: str | int | None) -> pd.DataFrame:
+    """The cells of the sheet *sheet* names (see :func:`read_table`), as objects.
+
+    Without *sheet*, a workbook of one sheet, or of several of which only one holds any
+    cell, gives that sheet; any other workbook is an error that lists its sheets and
+    asks for one (its first sheet is not silently taken for the table).
+    """
+    import pandas as pd
+
+    names = [str(n) for n in book.sheet_names]
+
+    def parse(name: str) -> pd.DataFrame:
+        out: pd.DataFrame = pd.read_excel(book, sheet_name=name, header=None, dtype=object,
+                                          keep_default_na=False, na_filter=False)
+        return out
+
+    if sheet is None:
+        if len(names) == 1:
+            return parse(names[0])
+        frames = {name: parse(name) for name in names}
+        filled = [name for name, frame in frames.items()
+                  if frame.map(lambda v: _cell_to_text(v).strip() != "").to_numpy().any()]
+        if len(filled) == 1:
+            return frames[filled[0]]
+        raise InputError(
+            f"the workbook has {len(names)} sheets ({_sheet_list(names)}); say which one "
+            "holds the table with --sheet NAME or --sheet NUMBER (sheet= in Python)",
+            file=label)
+    if isinstance(sheet, str) and sheet in names:
+        return parse(sheet)
+    if isinstance(sheet, int) or sheet.strip().isdigit():
+        number = int(sheet)
+        if 1 <= number <= len(names):
+            return parse(names[number - 1])
+        raise InputError(
+            f"no sheet number {number}: the workbook has {len(names)} "
+            f"sheet{'s' if len(names) > 1 else ''} ({_sheet_list(names)})", file=label)
+    raise InputError(f"no sheet named {sheet!r}: the workbook's sheets are "
+                     f"{_sheet_list(names)}", file=label)
 
 
 def _frame_to_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -562,7 +766,6 @@ def parse_date(text: str, table: Table, position: int, column: str) -> _dt.date 
     except ValueError:
         message = f"not a date in the form YYYY-MM-DD: {text!r}"
         raise table.error(message, position, column) from None
-
 
 
 

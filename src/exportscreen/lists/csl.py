@@ -55,7 +55,6 @@ class RecordError(Exception):
 
 
 
-
 def _date(text: str, column: str) -> _dt.date | None:
     text = text.strip()
     if not text:

@@ -272,3 +272,4 @@ def load_list(
     return ScreeningList.model_construct(
         entries=tuple(entries), provenance=provenance, rejected=rejected_records
     )
+

@@ -1246,12 +1246,16 @@ def _with_seed_groups(graph: OwnershipGraph, preset: RulePreset, parties: list[L
 
 
 # ------------------------------------------------------------------- listed CSV
-def load_listed_csv(path: str | Path | pd.DataFrame) -> list[ListedParty]:
+def load_listed_csv(
+    path: str | Path | pd.DataFrame, *, encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> list[ListedParty]:
     """Read the listed-parties CSV: ``id,list`` required; ``name``, ``programs``
-    (``;``-separated), ``license_requirement``, ``license_policy`` optional."""
+    (``;``-separated), ``license_requirement``, ``license_policy`` optional. *encoding*
+    and *sheet* as :func:`~exportscreen.io.read.read_table` takes them."""
     from ..io.read import SURROGATES, has_undecodable, read_table
 
-    table = read_table(path, required=["id", "list"])
+    table = read_table(path, required=["id", "list"], encoding=encoding, sheet=sheet)
     f = table.frame
     columns = {str(name): f[name].tolist() for name in f.columns}
     # a listed party's terms are copied into every finding: never pass on bytes that are

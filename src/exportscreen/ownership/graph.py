@@ -163,7 +163,6 @@ def units_to_decimal(units: int) -> Decimal:
 
 
 
-
 def _strip_texts(values: np.ndarray) -> np.ndarray:
     """Cells as text without surrounding spaces."""
     texts = values.tolist()
@@ -515,9 +514,14 @@ class OwnershipGraph:
         entities: str | Path | pd.DataFrame | None = None,
         *,
         percent_scale: Literal["percent", "fraction"] = "percent",
+        encoding: str | None = None,
+        sheet: str | int | None = None,
     ) -> OwnershipGraph:
         """Read the ownership CSV of DESIGN.md (and optionally the entities CSV); with
         ``percent_scale="fraction"`` its stakes are fractions of 1 (``0.6`` is 60 %).
+        *encoding* (default UTF-8; e.g. ``"cp1252"``) and *sheet* (of an .xlsx file, by
+        name or number from 1) apply to both files, as :func:`~exportscreen.io.read.read_table`
+        reads them.
 
         ``owner_id,owned_id`` are required; ``percent`` or ``percent_min,percent_max``
         (plain decimals, 0-100; empty = unknown), ``relation``, ``joint_group``,
@@ -528,8 +532,10 @@ class OwnershipGraph:
         fractions. Raises :class:`InputError` naming file, row and column for any bad cell.
         """
         scale = check_percent_scale(percent_scale)
-        table = read_columns(path, required=["owner_id", "owned_id"])
-        ent = None if entities is None else read_columns(entities, required=["id"])
+        table = read_columns(path, required=["owner_id", "owned_id"], encoding=encoding,
+                             sheet=sheet)
+        ent = None if entities is None else read_columns(entities, required=["id"],
+                                                         encoding=encoding, sheet=sheet)
         return cls._from_table(table, ent, percent_scale=scale)
 
     @classmethod

@@ -255,9 +255,13 @@ def composition_tolerance_value(value: Decimal | str | float | None) -> Decimal:
     return number
 
 
-def load_bom(source: str | Path | pd.DataFrame | Bom,
-             composition_tolerance: Decimal | str | float | None = None) -> Bom:
-    """Read and validate a BOM from a CSV/TSV/Excel file or a DataFrame (see module doc).
+def load_bom(
+    source: str | Path | pd.DataFrame | Bom,
+    composition_tolerance: Decimal | str | float | None = None, *,
+    encoding: str | None = None, sheet: str | int | None = None,
+) -> Bom:
+    """Read and validate a BOM from a CSV/TSV/Excel file or a DataFrame (see module doc);
+    *encoding* and *sheet* as :func:`~exportscreen.io.read.read_table` takes them.
 
     *composition_tolerance* (percentage points, default 1): a line's element weights may
     add up to ``100 + tolerance`` percent, for rounded laboratory or customs assays; each
@@ -269,7 +273,7 @@ def load_bom(source: str | Path | pd.DataFrame | Bom,
 
     tolerance = composition_tolerance_value(composition_tolerance)
 
-    table = read_table(source, required=REQUIRED_COLUMNS)
+    table = read_table(source, required=REQUIRED_COLUMNS, encoding=encoding, sheet=sheet)
     frame = table.frame
     n = len(frame)
 

@@ -713,6 +713,9 @@ def check_bom_report(
     date: _dt.date | str | None = None,
     pack: str | Path | dict[str, Any] | RulePack | None = None,
     composition_tolerance: Decimal | str | float | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> BomCheckReport:
     """Check every product of a BOM; the full result with date, pack and notices.
 
@@ -721,10 +724,13 @@ def check_bom_report(
     path, dict or :class:`RulePack` (default: the built-in pack).
     *composition_tolerance* (percentage points, default 1) is how far a line's element
     weights may add up beyond 100 % (rounded assays) before the BOM is refused; see
-    :func:`~exportscreen.rareearth.bom.load_bom`.
+    :func:`~exportscreen.rareearth.bom.load_bom`. *encoding* (default UTF-8, e.g.
+    ``"cp1252"``) and *sheet* (of an .xlsx BOM, by name or number from 1) say how a BOM
+    file is read.
     """
     rule_pack = load_rule_pack(pack)
-    bom = load_bom(source, composition_tolerance=composition_tolerance)
+    bom = load_bom(source, composition_tolerance=composition_tolerance, encoding=encoding,
+                   sheet=sheet)
     if isinstance(date, str):
         try:
             # YYYY-MM-DD only, as on the command line (fromisoformat also takes 20260301)
@@ -913,10 +919,14 @@ def check_bom(
     date: _dt.date | str | None = None,
     pack: str | Path | dict[str, Any] | RulePack | None = None,
     composition_tolerance: Decimal | str | float | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> list[Verdict]:
     """Check a BOM against China's rare-earth export controls: one :class:`Verdict` per
     product, sorted by ``product_id``. See :func:`check_bom_report` for the arguments
     and the module docstring for the rules.
     """
     return check_bom_report(source, date=date, pack=pack,
-                            composition_tolerance=composition_tolerance).verdicts
+                            composition_tolerance=composition_tolerance, encoding=encoding,
+                            sheet=sheet).verdicts

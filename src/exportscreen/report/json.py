@@ -28,7 +28,6 @@ __all__ = ["FORMAT_VERSION", "run_json_text", "run_to_dict", "write_json"]
 
 
 
-
 def run_json_text(run: ScreeningRun) -> str:
     """The JSON report as text (stable key order as built, 2-space indent)."""
     return dump_json(run_to_dict(run))

@@ -102,7 +102,6 @@ def _load_graph(
 def _seed_preference(rule: Any) -> Callable[[ListEntry], int]:
     """0 for entries whose source seeds the rule, 1 otherwise (so seeding entries win ties)."""
     try:
-
         preset = get_rule(rule)
     except InputError:
         raise
@@ -188,7 +187,6 @@ def _listed_parties(
     return listed, maybes, hits
 
 def _listed_party(entity_id: str, entry: ListEntry) -> Any:
-
     return ListedParty(
         id=entity_id, list=entry.source, name=entry.name, programs=tuple(entry.programs),
         license_requirement=entry.license_requirement, license_policy=entry.license_policy,

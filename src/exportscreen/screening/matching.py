@@ -18,7 +18,6 @@ from .model import Alert, _num, alert_status
 
 
 def _resolve_list(source: Any) -> ScreeningList:
-
     if isinstance(source, ScreeningList):
         return source
     if isinstance(source, (list, tuple)) and any(isinstance(s, ScreeningList) for s in source):
@@ -27,7 +26,6 @@ def _resolve_list(source: Any) -> ScreeningList:
     return load_list(source if source is not None else "default")
 
 def _thresholds(matcher: Any, hit: float | None, possible: float | None) -> tuple[float, float]:
-
     hit_value = getattr(matcher, "hit_threshold", None)
     possible_value = getattr(matcher, "possible_threshold", None)
     return (
@@ -38,7 +36,6 @@ def _thresholds(matcher: Any, hit: float | None, possible: float | None) -> tupl
     )
 
 def _check_thresholds(hit: float | None, possible: float | None) -> None:
-
     hit_value = HIT_THRESHOLD if hit is None else hit
     possible_value = POSSIBLE_THRESHOLD if possible is None else possible
     if not 0 <= possible_value <= hit_value <= 100:  # also false for NaN

@@ -13,7 +13,7 @@ import pandas as pd
 from .._version import __version__
 from ..errors import InputError
 from ..io.read import SURROGATES as _SURROGATES
-from ..io.read import Table, blank_rows_notice, iso_date, read_table
+from ..io.read import Table, blank_rows_notice, iso_date, read_table, takes_read_options
 from ..lists.models import ListEntry, ScreeningList
 from ..names import NameMatch
 from ..ownership import OwnershipGraph, RulePreset, apply_affiliates_rule
@@ -171,6 +171,7 @@ class _Links:
     resemblance: dict[int, list[NameMatch]] = field(default_factory=dict)
 
 
+@takes_read_options  # encoding= and sheet= reach every table read: decisions, ownership
 def screen(
     suppliers: str | Path | pd.DataFrame | pd.Series | Sequence[str],
     *,
@@ -188,6 +189,8 @@ def screen(
     possible_threshold: float | None = None,
     progress: bool = False,
     percent_scale: Literal["percent", "fraction"] = "percent",
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> ScreeningRun:
     """Screen a supplier table and keep all the evidence (:class:`ScreeningRun`).
 
@@ -204,6 +207,9 @@ def screen(
     index; each alert names its list); the matcher built for a list is kept for the
     next call with the same list and thresholds. Anything else is a ``TypeError`` naming
     what is accepted.
+
+    *encoding* (default UTF-8) and *sheet* (of a workbook, by name or
+    number from 1) apply to every file read: suppliers, decisions, ownership, entities.
 
     The stages, in order: the table and its columns, the rows that can be screened, the
     list and its matcher, the ownership graph's listed roots and the rule, name matching,
