@@ -381,5 +381,9 @@ def test_list_is_repeatable(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert [r["screen_status"] for r in rows] == ["hit", "hit"]
     assert rows[0]["matched_entry_id"] == "C-002"
-    code, _, err = run(capsys, "screen", str(suppliers), "--list", own_list, "--list", own_list)
-    assert code == 2 and "the same list is given twice" in err
+    # the same list twice: its entries are counted once (no doubled alerts), with a notice
+    code, out, err = run(capsys, "screen", str(suppliers), "--list", own_list, "--list",
+                         own_list, "--format", "csv")
+    assert code == 0 and "counted once" in err
+    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+    assert rows[0]["matched_entry_id"] == "C-002" and "also" not in rows[0]["reason"]

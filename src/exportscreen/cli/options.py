@@ -108,6 +108,10 @@ def print_list_formats(lst: ScreeningList) -> None:
         if item.path and not item.path.startswith("<"):
             print(f"exportscreen: read {item.path} as {item.format} ({item.entries} entries)",
                   file=sys.stderr)
+    if prov.lists:  # entries that several of the lists give were counted once: say so
+        for notice in prov.notices:
+            if notice.endswith("counted once"):
+                print(f"exportscreen: notice: {notice}", file=sys.stderr)
 
 
 def print_list_notice(lst: ScreeningList) -> None:
