@@ -32,6 +32,7 @@ def spark_session() -> Iterator[Any]:
 
     spark = (SparkSession.builder.master("local[2]").appName("exportscreen-tests")
              .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.shuffle.partitions", "2")
              .config("spark.default.parallelism", "2")
              .config("spark.sql.adaptive.enabled", "false")

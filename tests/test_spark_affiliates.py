@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
-from spark_session import spark_session
 
 import exportscreen as xs
 from exportscreen.cli import main
 from exportscreen.ownership import get_rule
 from exportscreen.ownership.engine import CSV_COLUMNS
 from exportscreen.testing.ownership import in_force_day, ownership_rows, rows_to_graph
+from spark_session import spark_session
 
 PRESETS = ("us-bis-affiliates", "us-ofac", "eu", "eu-pre2024", "uk")
 
@@ -124,7 +124,7 @@ def _cases(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str],
     entities = pd.DataFrame({"id": names, "country": [
         draw(st.sampled_from(["", "US", "CN", "GB"])) for _ in names]}, dtype=object)
     preset = get_rule(rule)
-    source = draw(st.sampled_from(sorted(preset.seeds) + ["sdn", "other"]))
+    source = draw(st.sampled_from([*sorted(preset.seeds), "sdn", "other"]))
     listed = {i: source for i in draw(st.lists(st.sampled_from(names), min_size=1,
                                                max_size=3, unique=True))}
     day = draw(st.sampled_from([*_dates(rule), _dt.date(2024, 6, 1)]))

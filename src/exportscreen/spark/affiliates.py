@@ -389,7 +389,8 @@ def _check_partition(kind: str, percent_scale: str
             pos = exc.row if exc.row is not None and 0 <= exc.row < len(data) else 0
             id_cols = ("owner_id", "owned_id") if kind == "stakes" else ("id",)
             ids = ", ".join(f"{c}={str(data.at[pos, c]).strip()!r}" for c in id_cols)
-            yield pd.DataFrame({"order": [int(order.iat[pos])], "message": [exc.message],
+            first = int(order.to_numpy(dtype="int64")[pos])
+            yield pd.DataFrame({"order": [first], "message": [exc.message],
                                 "file": [kind], "column": [exc.column or ""],
                                 "ids": [ids]})
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -50,7 +51,8 @@ def screen_names(
     ``entry_hash``: the values the CLI gives the same row (``row_key``, the key the CLI's
     decisions and ``--since`` use, depends on the row alone). Rows keep their partition and
     their order in it. A row that cannot be screened (empty name, bytes that were not
-    UTF-8, a name of only a legal form) is ``error`` with the reason; nothing is dropped.
+    UTF-8, shown by Spark as U+FFFD; a name of only a legal form) is ``error`` with the
+    reason; nothing is dropped.
     A null cell is screened as an empty one, as the CLI reads an empty CSV cell.
 
     *lists* is ``"default"``, the path of a list file, a :class:`ScreeningList` or a
@@ -76,10 +78,11 @@ def screen_names(
                          "(is this a results file being screened again?)",
                          file="<DataFrame>", column=taken[0])
     source: ScreeningList | NameMatcher = (
-        lists if isinstance(lists, ScreeningList | NameMatcher) else load_list(lists))
+        lists if isinstance(lists, ScreeningList | NameMatcher)
+        else load_list(lists if isinstance(lists, str) else Path(lists)))
     schema = StructType([
         *df.schema.fields,
-        *(StructField(c, DoubleType() if c == "score" else StringType(), c != "score")
+        *(StructField(c, DoubleType() if c == "score" else StringType(), True)
           for c in SCREEN_COLUMNS),
     ])
     options: dict[str, Any] = {
@@ -109,7 +112,12 @@ def _screen_batches(
 
 
 def _text(value: object) -> str:
-    """A cell as the CSV readers would have read it: null is empty, text is as it is."""
+    """A cell as the CSV readers would have read it: null is empty; U+FFFD, which Spark's
+    CSV reader puts where a file's bytes were not UTF-8, becomes the lone surrogate the
+    CLI's reader keeps for such a byte, so the row is an ``error`` with the CLI's reason
+    (a name with a hole in it is not screened as "clear"). Its ``supplier_hash`` differs
+    from the CLI's, which hashes the original bytes Spark no longer has."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else str(value)
+    return text.replace("\ufffd", "\udcff") if "\ufffd" in text else text
