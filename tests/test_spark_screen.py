@@ -73,7 +73,7 @@ def test_bad_rows_are_errors_and_nothing_is_dropped(spark: Any) -> None:
         assert status[key] == "error"
         assert "cannot screen" in reason[key]
     assert status["3"] == "error" and "nothing to compare" in reason["3"]
-    assert out["name"].tolist()[2] is None  # the input values are kept as they were
+    assert pd.isna(out["name"].tolist()[2])  # the input values are kept as they were (null)
 
 
 def test_an_own_list_in_the_closure(spark: Any, fixtures_dir: Any) -> None:
