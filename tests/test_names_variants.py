@@ -31,6 +31,15 @@ VARIANT_KINDS = (
     "city",
     "ampersand",
     "spaces",
+    # the families that real supplier files produce (issue 17)
+    "transposition",
+    "doubled",
+    "legal_typo",
+    "legal_family",
+    "location",
+    "parts",
+    "lone_letter",
+    "contains",
 )
 
 # Each legal form as people write it; a swap picks another member of the same family.
@@ -285,6 +294,215 @@ def spaces(name: str, rng: random.Random) -> str | None:
     )
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+# legal-form words (as written, before any normalisation) in the languages of the lists
+_LEGAL_WORDS = re.compile(
+    r"\b(company|limited|corporation|incorporated|joint|stock|liability|sociedad|anonima|"
+    r"limitada|societatea|raspundere|limitata|sirketi|anonim|ticaret|sanayi|"
+    r"aktiengesellschaft|gesellschaft|obshchestvo|aktsionernoe|otvetstvennostyu|"
+    r"partnership|enterprise|establishment|proprietary|private|public)\b",
+    re.IGNORECASE,
+)
+
+
+def _word_spots(name: str, min_length: int) -> list[re.Match[str]]:
+    return [m for m in _WORD.finditer(name) if len(m.group()) >= min_length]
+
+
+def transposition(name: str, rng: random.Random) -> str | None:
+    """Two neighbouring letters swapped inside one word of four letters or more: any
+    word, the first word and legal-form words included, the first two letters too."""
+    words = _word_spots(name, 4)
+    if not words:
+        return None
+    word = rng.choice(words)
+    text = word.group()
+    spots = [k for k in range(len(text) - 1) if text[k].lower() != text[k + 1].lower()]
+    if not spots:
+        return None
+    k = rng.choice(spots)
+    swapped = text[:k] + text[k + 1] + text[k] + text[k + 2 :]
+    return name[: word.start()] + swapped + name[word.end() :]
+
+
+def doubled(name: str, rng: random.Random) -> str | None:
+    """A letter doubled, a doubled letter written once, or one letter dropped inside a
+    long word (seven letters or more), in any word."""
+    words = _word_spots(name, 4)
+    if not words:
+        return None
+    word = rng.choice(words)
+    text = word.group()
+    doubles = [k for k in range(len(text) - 1) if text[k].lower() == text[k + 1].lower()]
+    operation = rng.choice(("double", "single" if doubles else "double",
+                            "drop" if len(text) >= 7 else "double"))
+    if operation == "single":
+        k = rng.choice(doubles)
+        changed = text[:k] + text[k + 1 :]
+    elif operation == "drop":
+        k = rng.randrange(1, len(text) - 1)
+        changed = text[:k] + text[k + 1 :]
+    else:
+        k = rng.randrange(len(text))
+        changed = text[: k + 1] + text[k] + text[k + 1 :]
+    return name[: word.start()] + changed + name[word.end() :]
+
+
+def legal_typo(name: str, rng: random.Random) -> str | None:
+    """One slip (swap, double, drop or wrong letter) in a legal-form word of five
+    letters or more ("Sirketi", "Limitada", "Societatea", "Corporation")."""
+    words = [m for m in _LEGAL_WORDS.finditer(name) if len(m.group()) >= 5]
+    if not words:
+        return None
+    word = rng.choice(words)
+    text = word.group()
+    k = rng.randrange(1, len(text) - 1)
+    operation = rng.choice(("swap", "double", "drop", "replace"))
+    if operation == "swap":
+        if text[k].lower() == text[k + 1].lower():
+            return None
+        changed = text[:k] + text[k + 1] + text[k] + text[k + 2 :]
+    elif operation == "double":
+        changed = text[: k + 1] + text[k] + text[k + 1 :]
+    elif operation == "drop":
+        changed = text[:k] + text[k + 1 :]
+    else:
+        letter = rng.choice([c for c in _LETTERS if c != text[k].lower()])
+        changed = text[:k] + _case_like(text, letter) + text[k + 1 :]
+    return name[: word.start()] + changed + name[word.end() :]
+
+
+# a legal form written as another jurisdiction's (a Russian joint stock company as a
+# US "LLC", a Latin American S.A. as "LLC" or "Inc."), or "Limited Liability Company"
+# abbreviated word by word
+_FOREIGN_FORMS = {
+    "Joint Stock Company": ("LLC", "Ltd.", "Inc.", "Corp."),
+    "Open Joint Stock Company": ("LLC", "Ltd."),
+    "Public Joint Stock Company": ("LLC", "PLC", "Corp."),
+    "Closed Joint Stock Company": ("LLC", "Ltd."),
+    "JSC": ("LLC", "Ltd", "Inc"),
+    "OJSC": ("LLC", "Ltd"),
+    "PJSC": ("LLC", "PLC"),
+    "CJSC": ("LLC", "Ltd"),
+    "OAO": ("LLC", "Ltd"),
+    "ZAO": ("LLC", "Ltd"),
+    "AO": ("LLC", "Ltd"),
+    "S.A.": ("LLC", "Inc.", "Ltd."),
+    "SA": ("LLC", "Inc"),
+    "S.A. de C.V.": ("LLC", "Inc."),
+    "Limited Liability Company": (
+        "Ltd. Liab. Co.", "Ltd Liability Co", "Limited Liab. Co.", "Ltd. Liability Company",
+        "JSC",
+    ),
+    "LLC": ("JSC", "Ltd.", "Inc."),
+    "GmbH": ("LLC", "Ltd."),
+    "AG": ("Inc.", "Corp."),
+    "Ltd.": ("LLC",),
+    "Limited": ("LLC",),
+}
+
+
+def legal_family(name: str, rng: random.Random) -> str | None:
+    """The legal form replaced by one of another family or jurisdiction, or "Limited
+    Liability Company" abbreviated word by word."""
+    spots = []
+    for form in _FOREIGN_FORMS:
+        pattern = r"(?<![\w.])" + re.escape(form).replace(r"\ ", r",?\s+") + r"(?![\w])"
+        for found in re.finditer(pattern, name, re.IGNORECASE):
+            spots.append((found.start(), found.end(), form))
+    if not spots:
+        return None
+    start, end, form = max(spots, key=lambda s: (s[1] - s[0], -s[0]))
+    choice = rng.choice(_FOREIGN_FORMS[form])
+    return _tidy(name[:start] + _case_like(name[start:end], choice) + name[end:]) or None
+
+
+_DISTRICTS = ("Haidian", "Chaoyang", "Pudong", "Futian", "Nanshan", "Xihu", "Tverskoy",
+              "Presnensky", "Yenimahalle", "Kadikoy", "Sector 3", "Miraflores")
+_STREETS = ("Xueyuan Road", "Lenina Street", "Ataturk Bulvari", "Zhongguancun Avenue",
+            "Calea Victoriei", "Avenida Libertador", "Industrial Zone")
+
+
+def location(name: str, rng: random.Random) -> str | None:
+    """A district, city or street address typed after the name."""
+    town = rng.choice(_CITIES)
+    district = rng.choice(_DISTRICTS)
+    street = rng.choice(_STREETS)
+    number = rng.randrange(1, 200)
+    return rng.choice((
+        f"{name}, {town}",
+        f"{name} {district} District, {town}",
+        f"{name}, {district} District",
+        f"{name}, No. {number} {street}, {town}",
+        f"{name} {number} {street}",
+        f"{name} ({district}, {town})",
+    ))
+
+
+_PART_MARKERS = re.compile(
+    r"\.?\s*(?:Subordinate Institution\s*[-:]|Affiliated Entit(?:y|ies)\s*[-:]|"
+    r"\(?\s*a\.k\.a\.?,?)\s*",
+    re.IGNORECASE,
+)
+
+
+def parts(name: str, rng: random.Random) -> str | None:
+    """A list name made of parts typed as one of them: the parent's name, the
+    subsidiary's after "Subordinate Institution -" / "Affiliated Entity:", an a.k.a.
+    name, or the name without its short name in brackets, or the short name with the
+    subsidiary's."""
+    pieces = [p.strip(" .,;()") for p in _PART_MARKERS.split(name)]
+    pieces = [p for p in pieces if p]
+    options: list[str] = []
+    if len(pieces) >= 2:
+        # the listed party is the last part (the subsidiary); the parent's name before
+        # the marker is shared by many entries and names none of them alone
+        options.append(pieces[-1])
+    bracket = re.search(r"\(([^()]{2,40})\)", name)
+    if bracket:
+        inner = bracket.group(1).strip()
+        outer = _tidy(name[: bracket.start()] + name[bracket.end() :])
+        if len(pieces) >= 2:
+            options.append(_tidy(f"{inner} {pieces[-1]}"))
+        if len(outer) >= 6 and re.search(r"[A-Za-z]{3}", inner):
+            options.append(outer)
+    options = [o for o in options if len(o) >= 4 and o != name]
+    return rng.choice(options) if options else None
+
+
+def lone_letter(name: str, rng: random.Random) -> str | None:
+    """A lone letter left after a legal form or abbreviation: a name cut inside its
+    legal form ("... Co., L"), or "INT'L" with the apostrophe lost ("INT L")."""
+    intl = re.search(r"\bInternational\b", name, re.IGNORECASE)
+    forms = list(re.finditer(r"\b(Co\.?,?\s+)(Ltd|Limited)\b", name, re.IGNORECASE))
+    options = []
+    if intl:
+        written = _case_like(intl.group(), "Int L")
+        options.append(name[: intl.start()] + written + name[intl.end() :])
+    if forms:
+        found = forms[-1]
+        options.append(name[: found.start(2) + 1])
+    return rng.choice(options) if options else None
+
+
+_PROVINCES = ("Zhejiang", "Guangdong", "Jiangsu", "Sichuan", "Hubei", "Moscow Region",
+              "Tatarstan", "Tehran Province")
+
+
+def contains(name: str, rng: random.Random) -> str | None:
+    """A name without a legal form, written with a province or city before it and a
+    legal form after it (the list's "Dahua Technology" as "Zhejiang Dahua Technology
+    Co., Ltd.")."""
+    if re.search(r"\b(co|ltd|limited|llc|inc|corp|corporation|company|jsc|gmbh|s\.?a|ooo|oao|"
+                 r"zao|ao|pao|ojsc|cjsc|pjsc|sal|fze|fzco|ag|plc|llp|bv|nv|srl|spa|sarl|"
+                 r"ltda|bhd|pte|pvt|ab|oy|as|kk)\b\.?", name, re.IGNORECASE) or len(
+                     _word_spots(name, 3)) < 2:
+        return None
+    province = rng.choice(_PROVINCES)
+    form = rng.choice(("Co., Ltd.", "Company Limited", "LLC", "Inc."))
+    return f"{province} {name} {form}"
+
+
 GENERATORS: dict[str, Callable[[str, random.Random], str | None]] = {
     "legal": legal,
     "abbreviation": abbreviation,
@@ -294,6 +512,14 @@ GENERATORS: dict[str, Callable[[str, random.Random], str | None]] = {
     "city": city,
     "ampersand": ampersand,
     "spaces": spaces,
+    "transposition": transposition,
+    "doubled": doubled,
+    "legal_typo": legal_typo,
+    "legal_family": legal_family,
+    "location": location,
+    "parts": parts,
+    "lone_letter": lone_letter,
+    "contains": contains,
 }
 
 _ORG_HINT = re.compile(

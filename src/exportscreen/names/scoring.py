@@ -67,6 +67,7 @@ from .normalize import (
     cut_from,
     read_typo_word,
     same_given_name,
+    same_jurisdiction_forms,
 )
 
 __all__ = [
@@ -90,6 +91,8 @@ CLASS_WEIGHTS: dict[str, float] = {
     "stop": 0.15,
 }
 CONTENT_CLASSES = frozenset({"word", "number", "initial", "location"})
+# content that names the party (a place only says where it is)
+NAME_CLASSES = CONTENT_CLASSES - {"location"}
 # English generic company designations used loosely and interchangeably in trade
 # documents ("Homs Refinery Corporation" / "The Homs Refinery Company"); a clash
 # between two of these is no evidence of a different company.
@@ -117,8 +120,10 @@ class ScoringParams:
     organization_generic_extra: float = 2.0
     skeleton_factor: float = 0.9
     legal_conflict_penalty: float = 0.75
+    foreign_legal_penalty: float = 0.95
     extra_number_penalty: float = 0.9
     typo_cost: float = 1.0
+    slip_cost: float = 0.5
     initial_agreement: float = 0.8
     truncation_agreement: float = 0.9
     generic_only_cap: float = 0.5
@@ -196,7 +201,27 @@ def token_similarity(
     distance = OSA.distance(a, b, score_cutoff=budget)
     if distance > budget:
         return 0.0
+    if distance == 1 and slip_of_the_hand(a, b):
+        return max(0.0, 1.0 - params.slip_cost / longest)
     return _typo_agreement(distance, longest, params)
+
+
+def slip_of_the_hand(a: str, b: str) -> bool:
+    """Whether *a* and *b* differ by two neighbouring letters swapped ("Bnak"/"Bank") or
+    one letter doubled ("Hhikvision"/"Hikvision"): the commonest typing slips, which
+    keep every letter of the word, wherever in the word and in the name they happen."""
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return (len(diff) == 2 and diff[1] == diff[0] + 1
+                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    if abs(len(a) - len(b)) != 1:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    k = next((k for k in range(len(shorter)) if longer[k] != shorter[k]), len(shorter))
+    return longer[:k] + longer[k + 1:] == shorter and (
+        (k > 0 and longer[k] == longer[k - 1])
+        or (k + 1 < len(longer) and longer[k] == longer[k + 1])
+    )
 
 
 def _typo_agreement(distance: int, longest: int, params: ScoringParams) -> float:
@@ -387,10 +412,18 @@ def _align(
     # sibling, not the same organisation: such words count in full when left over
     generic_extra = params.organization_generic_extra if kind == "organization" else 1.0
     for i in extra_q:
-        denominator += qw[i] * extra_q_weight * (generic_extra if qc[i] == "generic" else 1.0)
+        if qc[i] != "location":
+            denominator += qw[i] * extra_q_weight * (generic_extra if qc[i] == "generic" else 1.0)
     for j in extra_c:
-        if j not in tail_c:
+        if j not in tail_c and cc[j] != "location":
             denominator += cw[j] * extra_c_weight * (generic_extra if cc[j] == "generic" else 1.0)
+    # places left over on one side (a city, a district with its street address) say
+    # where the party is: together they count as one place
+    denominator += extra_q_weight * max((qw[i] for i in extra_q if qc[i] == "location"),
+                                        default=0.0)
+    denominator += extra_c_weight * max(
+        (cw[j] for j in extra_c if j not in tail_c and cc[j] == "location"), default=0.0
+    )
     # however many words a long name has after the cut, together they count at most
     # as much as one (names with less after the cut still come first)
     denominator += min(
@@ -450,8 +483,15 @@ def _align(
     distinct_q = set(legal_q) - INTERCHANGEABLE_LEGAL
     distinct_c = set(legal_c) - INTERCHANGEABLE_LEGAL
     if distinct_q and distinct_c and not distinct_q & distinct_c:
-        factor *= params.legal_conflict_penalty
-        penalties.append(f"different legal forms: ×{params.legal_conflict_penalty}")
+        if same_jurisdiction_forms(distinct_q, distinct_c):
+            factor *= params.legal_conflict_penalty
+            penalties.append(f"different legal forms: ×{params.legal_conflict_penalty}")
+        else:
+            factor *= params.foreign_legal_penalty
+            penalties.append(
+                "legal forms of different jurisdictions (one written in another's terms?): "
+                f"×{params.foreign_legal_penalty}"
+            )
     if any(qc[i] == "number" for i in extra_q) or any(
         cc[j] == "number" for j in extra_c if j not in tail_c
     ):
@@ -463,7 +503,7 @@ def _align(
     if (
         not cut
         and not content_matched
-        and (any(c in CONTENT_CLASSES for c in qc) or any(c in CONTENT_CLASSES for c in cc))
+        and (any(c in NAME_CLASSES for c in qc) or any(c in NAME_CLASSES for c in cc))
     ):
         if score > params.generic_only_cap:
             penalties.append(f"only generic words agree: capped at {params.generic_only_cap:g}")
