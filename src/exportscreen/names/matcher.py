@@ -365,10 +365,10 @@ class NameMatcher:
             if cls != "word" or token in self._df:
                 continue
             reading = read_typo_word(token)
-            if reading is not None and len(reading[0]) == 1:
+            if reading is not None and reading[1] == ("generic",):
                 tokens[k], classes[k] = reading[0][0], reading[1][0]
                 changed = True
-        if not changed:
+        if not changed or "word" not in classes:
             return found
         reread = NameAnalysis(query.text, tuple(tokens), tuple(classes), query.dropped,
                               query.abjad)
@@ -397,7 +397,7 @@ class NameMatcher:
                 score=floor,
                 penalties=(*alignment.penalties,
                            "the query holds the list name whole, with only places, legal "
-                           f"forms and generic words added: at least {floor:g}"),
+                           f"forms and stop words added: at least {floor:g}"),
             )
         return alignment
 
@@ -408,8 +408,9 @@ class NameMatcher:
         """True when every word of the list name that says who the party is (not legal
         forms or stop words; two or more, a distinctive one of four letters or more among
         them) agrees with the query up to a typo, nothing contradicts, and the query adds
-        only places, legal forms, generic and stop words ("Zhejiang Dahua Technology
-        Co., Ltd." holds "Dahua Technology")."""
+        only places, legal forms and stop words ("Zhejiang Dahua Technology Co., Ltd."
+        holds "Dahua Technology"; "Golden Star Resources Corp." adds a word that may make
+        it another company than "Golden Star Co")."""
         if alignment.compact or alignment.substitutions:
             return False
         named = [t for t, c in zip(candidate.tokens, candidate.classes, strict=True)
@@ -422,7 +423,7 @@ class NameMatcher:
         if any(t not in agreed for t in named):
             return False
         query_class = dict(zip(query.tokens, query.classes, strict=True))
-        return all(query_class.get(t) in ("location", "legal", "generic", "stop")
+        return all(query_class.get(t) in ("location", "legal", "stop")
                    for t in alignment.extra_query)
 
     def _adjust(

@@ -142,6 +142,7 @@ class _Tables:
     relations: tuple[str, ...]
     nicknames: dict[str, frozenset[int]]
     address: frozenset[str] = frozenset()  # words that make an address ("district", "road")
+    address_before: frozenset[str] = frozenset()  # ... that come before their street ("no")
 
 
 def _base_tokens(text: str) -> list[str]:
@@ -207,6 +208,7 @@ def _tables() -> _Tables:
     word_class: dict[str, str] = {}
     titles: set[tuple[str, ...]] = set()
     address: set[str] = set()
+    address_before: set[str] = set()
     for cls, words in _mapping_file("words.txt"):
         for word in words:
             key = tuple(_base_tokens(word))
@@ -214,6 +216,8 @@ def _tables() -> _Tables:
                 titles.add(key)
             elif cls == "address":
                 address.update(key)
+            elif cls == "address_before":
+                address_before.update(key)
             elif len(key) == 1:
                 word_class.setdefault(key[0], cls)
     numbers: dict[str, int] = {}
@@ -236,7 +240,8 @@ def _tables() -> _Tables:
         titles=frozenset(titles),
         relations=relations,
         nicknames={name: frozenset(ids) for name, ids in groups.items()},
-        address=frozenset(address),
+        address=frozenset(address | address_before),
+        address_before=frozenset(address_before),
     )
 
 
@@ -632,18 +637,21 @@ def _location_tail(
     an address word or before a place ("Presnensky District", "Calea Victoriei",
     "Industrial Zone", "Abu Dhabi"). It
     counts when it holds an address word or follows a legal form; the words of a closing
-    bracket that names a known place count too. Unless it follows a legal form it must
-    name a place (a word other than an address word or number: "Institute No. 3" is a
-    series), and a distinctive word must remain before it."""
+    bracket that names a known place count too. It must name a place (a word other than
+    an address word or number: "Institute No. 3" is a series, "Management Company 23"
+    a number) unless it is an address after a legal form ("..., Ltd., Sector 3
+    District"), and a distinctive word must remain before it."""
     address = tables.address
     n = len(tokens)
     k = n
     marker = False
     while k > 0:
         token, cls = tokens[k - 1], classes[k - 1]
-        beside_address = (k < n and (tokens[k] in address or classes[k] == "location")) or (
-            k >= 2 and tokens[k - 2] in address
-        )
+        before = tables.address_before
+        beside_address = (
+            k < n and ((tokens[k] in address and tokens[k] not in before)
+                       or classes[k] == "location")
+        ) or (k >= 2 and tokens[k - 2] in before)
         if token in address and cls != "legal":
             marker = True
         elif not (cls in ("location", "number", "stop")
@@ -667,9 +675,10 @@ def _location_tail(
         k += 1  # the name itself is never all address
     if k == n or not (marker or classes[k - 1] == "legal"):
         return tuple(classes)
-    if classes[k - 1] != "legal" and not any(
-            tokens[i] not in address and classes[i] in ("location", "word", "initial", "generic")
-            for i in range(k, n)):
+    names_place = any(
+        tokens[i] not in address and classes[i] in ("location", "word", "initial", "generic")
+        for i in range(k, n))
+    if not names_place and not (marker and classes[k - 1] == "legal"):
         return tuple(classes)
     return tuple(classes[:k]) + tuple(
         "location" if c in ("word", "initial", "number", "generic") else c for c in classes[k:]
@@ -716,20 +725,24 @@ def _classify(token: str, cls: str, tables: _Tables) -> str:
 
 
 @lru_cache(maxsize=1)
-def _legal_jurisdictions() -> tuple[frozenset[str], ...]:
-    """Sets of legal compare forms one jurisdiction offers side by side
-    (``legal_jurisdictions.txt``)."""
-    return tuple(frozenset(forms) for _, forms in _mapping_file("legal_jurisdictions.txt"))
+def _legal_groups(name: str) -> tuple[frozenset[str], ...]:
+    """Sets of legal compare forms, one per line of data file *name*
+    (``legal_jurisdictions.txt``: the forms one jurisdiction offers side by side;
+    ``legal_families.txt``: forms of one kind of party)."""
+    return tuple(frozenset(forms) for _, forms in _mapping_file(name))
 
 
-def same_jurisdiction_forms(first: set[str], second: set[str]) -> bool:
-    """Whether a legal form of *first* and a different one of *second* are choices one
-    jurisdiction offers side by side (AG vs GmbH), rather than one company's form written
-    in another country's terms (JSC vs LLC)."""
-    return any(
-        a != b and a in group and b in group
-        for group in _legal_jurisdictions() for a in first for b in second
-    )
+def legal_forms_translated(first: set[str], second: set[str]) -> bool:
+    """Whether two different legal forms are most likely one company's form written in
+    another country's terms: forms of one family (``legal_families.txt``: companies,
+    partnerships ...) that no jurisdiction offers side by side (a Russian JSC as "LLC",
+    a Mexican S.A. as "Inc."; not AG vs GmbH, not a non-profit ANO vs an LLC)."""
+    pairs = [(a, b) for a in first for b in second if a != b]
+    if any(a in group and b in group
+           for group in _legal_groups("legal_jurisdictions.txt") for a, b in pairs):
+        return False
+    return any(a in group and b in group
+               for group in _legal_groups("legal_families.txt") for a, b in pairs)
 
 
 def field_length(text: str) -> int:

@@ -65,9 +65,9 @@ from .normalize import (
     analyze_name,
     consonant_skeleton,
     cut_from,
+    legal_forms_translated,
     read_typo_word,
     same_given_name,
-    same_jurisdiction_forms,
 )
 
 __all__ = [
@@ -124,6 +124,7 @@ class ScoringParams:
     extra_number_penalty: float = 0.9
     typo_cost: float = 1.0
     slip_cost: float = 0.5
+    slip_min_length: int = 5
     initial_agreement: float = 0.8
     truncation_agreement: float = 0.9
     generic_only_cap: float = 0.5
@@ -201,7 +202,7 @@ def token_similarity(
     distance = OSA.distance(a, b, score_cutoff=budget)
     if distance > budget:
         return 0.0
-    if distance == 1 and slip_of_the_hand(a, b):
+    if distance == 1 and longest >= params.slip_min_length and slip_of_the_hand(a, b):
         return max(0.0, 1.0 - params.slip_cost / longest)
     return _typo_agreement(distance, longest, params)
 
@@ -411,19 +412,18 @@ def _align(
     # an organisation that adds a descriptive word ("Systems", "Trust") is usually a
     # sibling, not the same organisation: such words count in full when left over
     generic_extra = params.organization_generic_extra if kind == "organization" else 1.0
+    # places left over at the end of a name (a city, a district with its street
+    # address) say where the party is: together they count as one place
+    place_q = _trailing_places(qc, extra_q, pairs, 0)
+    place_c = _trailing_places(cc, [j for j in extra_c if j not in tail_c], pairs, 1)
     for i in extra_q:
-        if qc[i] != "location":
+        if i not in place_q:
             denominator += qw[i] * extra_q_weight * (generic_extra if qc[i] == "generic" else 1.0)
     for j in extra_c:
-        if j not in tail_c and cc[j] != "location":
+        if j not in tail_c and j not in place_c:
             denominator += cw[j] * extra_c_weight * (generic_extra if cc[j] == "generic" else 1.0)
-    # places left over on one side (a city, a district with its street address) say
-    # where the party is: together they count as one place
-    denominator += extra_q_weight * max((qw[i] for i in extra_q if qc[i] == "location"),
-                                        default=0.0)
-    denominator += extra_c_weight * max(
-        (cw[j] for j in extra_c if j not in tail_c and cc[j] == "location"), default=0.0
-    )
+    denominator += extra_q_weight * max((qw[i] for i in place_q), default=0.0)
+    denominator += extra_c_weight * max((cw[j] for j in place_c), default=0.0)
     # however many words a long name has after the cut, together they count at most
     # as much as one (names with less after the cut still come first)
     denominator += min(
@@ -483,7 +483,7 @@ def _align(
     distinct_q = set(legal_q) - INTERCHANGEABLE_LEGAL
     distinct_c = set(legal_c) - INTERCHANGEABLE_LEGAL
     if distinct_q and distinct_c and not distinct_q & distinct_c:
-        if same_jurisdiction_forms(distinct_q, distinct_c):
+        if not legal_forms_translated(distinct_q, distinct_c):
             factor *= params.legal_conflict_penalty
             penalties.append(f"different legal forms: ×{params.legal_conflict_penalty}")
         else:
@@ -531,6 +531,15 @@ def _align(
         penalties=tuple(penalties),
         compact=compact_used,
     )
+
+
+def _trailing_places(
+    classes: Sequence[str], extra: list[int], pairs: list[tuple[int, int, float]], side: int
+) -> set[int]:
+    """The left-over places after the name's last agreeing token, on one side (0 the
+    query, 1 the other name)."""
+    last = max((pair[side] for pair in pairs), default=-1)
+    return {k for k in extra if k > last and classes[k] == "location"}
 
 
 def _typo_generic_pairs(
