@@ -15,12 +15,16 @@ The rule, step by step (every word list is a data file under ``names/data/``):
    and a long word one typo from a legal form or generic word, are read as it.
 5. A name of 30 or more characters whose last words are the beginning of a legal form
    was probably cut at a field limit: those words are read as that legal form
-   ("... JOINT STOCK COMPAN" -> "jsc").
+   ("... JOINT STOCK COMPAN" -> "jsc"); so is a lone letter after a legal form that
+   continues it, at any length ("Co., L" -> "co ltd"). A lone letter that joins the word
+   before it into a known abbreviation is read so ("INT L" -> "international"); legal
+   forms are also known with their words shortened one by one ("Ltd. Liab. Co.").
 6. Number words, ordinals and series Roman numerals become digits ("First" -> "1",
    "Forty-Four" -> "44", "Fund VII" -> "fund 7").
 7. Honorifics and vessel prefixes at the start are dropped ("Mr.", "President", "MV").
 8. Each token gets a class: ``legal``, ``stop``, ``generic``, ``location``, ``number``,
-   ``initial`` (one letter) or ``word``; the scorer weighs them differently.
+   ``initial`` (one letter) or ``word``; the scorer weighs them differently. An address
+   or district typed after the name ("..., Haidian District, Beijing") is ``location``.
 
 Example::
 

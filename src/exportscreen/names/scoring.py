@@ -11,7 +11,9 @@ The rule (constants in :class:`ScoringParams`, documented in docs/names.md):
   letter, 1 up to five, 2 up to nine, 3 up to sixteen, then a fifth of the length;
   agreement ``1 - (edits + 0.5 × edits beyond the first) / length``), when one is the
   initial of the other (0.8), or when the last token of a name of 25+ characters is the
-  start of a token on the other side (a name cut at a field limit, 0.9).
+  start of a token on the other side (a name cut at a field limit, 0.9). A slip of the
+  hand (two neighbouring letters swapped, a letter doubled or a double written once) in
+  a token of five letters or more costs half an edit.
 * Distinctive tokens left over on *both* sides are a contradiction ("Daniel Tusk" vs
   "Donald Tusk", "Bowne of Atlanta" vs "Bowne of Boston"): each such pair counts as a
   mismatch and multiplies the score by 0.72; different generic words by 0.88; different
@@ -21,7 +23,10 @@ The rule (constants in :class:`ScoringParams`, documented in docs/names.md):
   people's names often add or drop middle names; organisations rarely add a word and stay
   the same organisation, so a descriptive word left over counts double for them).
 * Different legal forms multiply the score by 0.75 (Deutsche Bank AG vs Deutsche Bank
-  GmbH; Co/Corp/Inc/Ltd are interchangeable); a number on one side only by 0.9; the
+  GmbH; Co/Corp/Inc/Ltd are interchangeable), by 0.95 only when they are forms of one
+  family from different jurisdictions (JSC vs LLC, S.A. vs LLC: one company written in
+  another country's terms); places left over after the last agreeing token count
+  together as one place; a number on one side only by 0.9; the
   names beside bin/ibn swapped ("X bin Y" vs "Y bin X") by 0.6; a single distinctive word
   that agrees only up to a typo by 0.9; in the matcher, one agreeing part of a person's
   multi-part name by 0.75.
