@@ -406,7 +406,7 @@ class NameMatcher:
         query: NameAnalysis, candidate: NameAnalysis, alignment: Alignment
     ) -> bool:
         """True when every word of the list name that says who the party is (not legal
-        forms or stop words; two or more, a distinctive one of four letters or more among
+        forms or stop words; two or more, a distinctive one of three letters or more among
         them) agrees with the query up to a typo, nothing contradicts, and the query adds
         only places, legal forms and stop words ("Zhejiang Dahua Technology Co., Ltd."
         holds "Dahua Technology"; "Golden Star Resources Corp." adds a word that may make
@@ -416,7 +416,7 @@ class NameMatcher:
         named = [t for t, c in zip(candidate.tokens, candidate.classes, strict=True)
                  if c not in ("legal", "stop")]
         if len(named) < 2 or not any(
-                c == "word" and len(t) >= 4
+                c == "word" and len(t) >= 3
                 for t, c in zip(candidate.tokens, candidate.classes, strict=True)):
             return False
         agreed = {b for _, b, sim in alignment.pairs if sim >= 0.85}

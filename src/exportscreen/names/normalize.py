@@ -147,6 +147,7 @@ class _Tables:
     nicknames: dict[str, frozenset[int]]
     address: frozenset[str] = frozenset()  # words that make an address ("district", "road")
     address_before: frozenset[str] = frozenset()  # ... that come before their street ("no")
+    qualifiers: frozenset[str] = frozenset()  # "private", "public" before a legal form
 
 
 def _base_tokens(text: str) -> list[str]:
@@ -213,6 +214,7 @@ def _tables() -> _Tables:
     titles: set[tuple[str, ...]] = set()
     address: set[str] = set()
     address_before: set[str] = set()
+    qualifiers: set[str] = set()
     for cls, words in _mapping_file("words.txt"):
         for word in words:
             key = tuple(_base_tokens(word))
@@ -222,6 +224,8 @@ def _tables() -> _Tables:
                 address.update(key)
             elif cls == "address_before":
                 address_before.update(key)
+            elif cls == "legal_qualifier":
+                qualifiers.update(key)
             elif len(key) == 1:
                 word_class.setdefault(key[0], cls)
     numbers: dict[str, int] = {}
@@ -246,6 +250,7 @@ def _tables() -> _Tables:
         nicknames={name: frozenset(ids) for name, ids in groups.items()},
         address=frozenset(address | address_before),
         address_before=frozenset(address_before),
+        qualifiers=frozenset(qualifiers),
     )
 
 
@@ -673,7 +678,7 @@ def _location_tail(
     head = 0
     while head + 1 < k and classes[head] == "location" and tokens[head + 1] in address:
         head += 2
-    if head and any(c in ("word", "number") for c in classes[head:k]):
+    if head and any(c in ("word", "number", "generic") for c in classes[head:k]):
         classes = ["location"] * head + classes[head:]
     while k < n and not any(c in ("word", "generic", "number") for c in classes[:k]):
         k += 1  # the name itself is never all address
@@ -736,6 +741,11 @@ def _legal_groups(name: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(forms) for _, forms in _mapping_file(name))
 
 
+def is_address_word(token: str) -> bool:
+    """Whether *token* is an address word of ``words.txt`` (district, road, province ...)."""
+    return token in _tables().address
+
+
 def legal_forms_translated(first: set[str], second: set[str]) -> bool:
     """Whether two different legal forms are most likely one company's form written in
     another country's terms: forms of one family (``legal_families.txt``: companies,
@@ -792,6 +802,12 @@ def _analyze_cached(text: str) -> NameAnalysis:
             if len(again) == len(pairs)
             else again
         )
+    # a qualifier right before a legal form adds nothing to it ("Private LLC" -> "llc")
+    pairs = [
+        pair for k, pair in enumerate(pairs)
+        if not (pair[0] in tables.qualifiers and pair[1] != "legal" and k + 1 < len(pairs)
+                and pairs[k + 1][1] == "legal" and k > 0)
+    ]
     if len(" ".join(t for t, _ in pairs)) >= _TRUNCATION_LENGTH:
         pairs = _complete_truncated_legal(pairs, tables)
     pairs = _complete_cut_letter(pairs, tables)

@@ -70,6 +70,7 @@ from .normalize import (
     analyze_name,
     consonant_skeleton,
     cut_from,
+    is_address_word,
     legal_forms_translated,
     read_typo_word,
     same_given_name,
@@ -419,8 +420,8 @@ def _align(
     generic_extra = params.organization_generic_extra if kind == "organization" else 1.0
     # places left over at the end of a name (a city, a district with its street
     # address) say where the party is: together they count as one place
-    place_q = _trailing_places(qc, extra_q, pairs, 0)
-    place_c = _trailing_places(cc, [j for j in extra_c if j not in tail_c], pairs, 1)
+    place_q = _places_around(qt, qc, extra_q, pairs, 0)
+    place_c = _places_around(ct, cc, [j for j in extra_c if j not in tail_c], pairs, 1)
     for i in extra_q:
         if i not in place_q:
             denominator += qw[i] * extra_q_weight * (generic_extra if qc[i] == "generic" else 1.0)
@@ -538,13 +539,23 @@ def _align(
     )
 
 
-def _trailing_places(
-    classes: Sequence[str], extra: list[int], pairs: list[tuple[int, int, float]], side: int
+def _places_around(
+    tokens: Sequence[str],
+    classes: Sequence[str],
+    extra: list[int],
+    pairs: list[tuple[int, int, float]],
+    side: int,
 ) -> set[int]:
     """The left-over places after the name's last agreeing token, on one side (0 the
-    query, 1 the other name)."""
+    query, 1 the other name), and those before its first when they hold an address word
+    ("Moscow Region ...", "Tehran Province ..."; not "East West ...")."""
     last = max((pair[side] for pair in pairs), default=-1)
-    return {k for k in extra if k > last and classes[k] == "location"}
+    first = min((pair[side] for pair in pairs), default=len(tokens))
+    places = {k for k in extra if k > last and classes[k] == "location"}
+    leading = {k for k in extra if k < first and classes[k] == "location"}
+    if any(is_address_word(tokens[k]) for k in leading):
+        places |= leading
+    return places
 
 
 def _typo_generic_pairs(
