@@ -947,7 +947,7 @@ def test_a_query_holding_a_list_name_whole_is_at_least_possible() -> None:
     matcher = NameMatcher([ListEntry(id="D1", source="entity_list", name="Dahua Technology")])
     assert [(r.entry_id, r.status) for r in matcher.match(
         "Zhejiang Dahua Technology Co., Ltd.")] == [("D1", "possible")]
-    found = matcher.match("Zhejiang Province Hangzhou Dahua Technology Co., Ltd.")
+    found = matcher.match("China Zhejiang Hangzhou Dahua Technology Co Ltd")
     assert [(r.entry_id, r.status) for r in found] == [("D1", "possible")]
     assert "whole" in found[0].explanation
     # not when the query adds a word of its own, distinctive or descriptive (a sibling
