@@ -290,3 +290,23 @@ def test_cli_batch_bad_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["match", "--input", str(source), "--country-column", "country"]) == 2
     err = capsys.readouterr().err
     assert "row 3" in err and "'country'" in err
+
+
+def test_screening_matches_in_one_pool_as_in_one_process() -> None:
+    # screening hands a big batch to one pool of forked workers for the whole run
+    # (issue 17); the results must be those of matching each name in this process
+    import random
+
+    from exportscreen.screening.matching import _POOL_MIN_QUERIES, _match_unique
+
+    matcher = NameMatcher(ENTRIES)
+    rng = random.Random(17)
+    words = ["Huawei", "Technolgies", "ZTE", "Corp", "Dahua", "Global", "Trading", "Ltd"]
+    queries = [
+        (" ".join(rng.sample(words, rng.randint(1, 3))) + f" {k}", rng.choice([None, "CN"]))
+        for k in range(_POOL_MIN_QUERIES + 300)
+    ]
+    pooled = _match_unique(matcher, queries, limit=3, progress=False, desc="")
+    assert len(pooled) == len(set(queries))
+    for name, country in sorted(set(queries))[::7]:
+        assert pooled[(name, country)] == matcher.match(name, country=country, limit=3)

@@ -31,6 +31,15 @@ VARIANT_KINDS = (
     "city",
     "ampersand",
     "spaces",
+    # the families that real supplier files produce (issue 17)
+    "transposition",
+    "doubled",
+    "legal_typo",
+    "legal_family",
+    "location",
+    "parts",
+    "lone_letter",
+    "contains",
 )
 
 # Each legal form as people write it; a swap picks another member of the same family.
@@ -285,6 +294,215 @@ def spaces(name: str, rng: random.Random) -> str | None:
     )
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+# legal-form words (as written, before any normalisation) in the languages of the lists
+_LEGAL_WORDS = re.compile(
+    r"\b(company|limited|corporation|incorporated|joint|stock|liability|sociedad|anonima|"
+    r"limitada|societatea|raspundere|limitata|sirketi|anonim|ticaret|sanayi|"
+    r"aktiengesellschaft|gesellschaft|obshchestvo|aktsionernoe|otvetstvennostyu|"
+    r"partnership|enterprise|establishment|proprietary|private|public)\b",
+    re.IGNORECASE,
+)
+
+
+def _word_spots(name: str, min_length: int) -> list[re.Match[str]]:
+    return [m for m in _WORD.finditer(name) if len(m.group()) >= min_length]
+
+
+def transposition(name: str, rng: random.Random) -> str | None:
+    """Two neighbouring letters swapped inside one word of four letters or more: any
+    word, the first word and legal-form words included, the first two letters too."""
+    words = _word_spots(name, 4)
+    if not words:
+        return None
+    word = rng.choice(words)
+    text = word.group()
+    spots = [k for k in range(len(text) - 1) if text[k].lower() != text[k + 1].lower()]
+    if not spots:
+        return None
+    k = rng.choice(spots)
+    swapped = text[:k] + text[k + 1] + text[k] + text[k + 2 :]
+    return name[: word.start()] + swapped + name[word.end() :]
+
+
+def doubled(name: str, rng: random.Random) -> str | None:
+    """A letter doubled, a doubled letter written once, or one letter dropped inside a
+    long word (seven letters or more), in any word."""
+    words = _word_spots(name, 4)
+    if not words:
+        return None
+    word = rng.choice(words)
+    text = word.group()
+    doubles = [k for k in range(len(text) - 1) if text[k].lower() == text[k + 1].lower()]
+    operation = rng.choice(("double", "single" if doubles else "double",
+                            "drop" if len(text) >= 7 else "double"))
+    if operation == "single":
+        k = rng.choice(doubles)
+        changed = text[:k] + text[k + 1 :]
+    elif operation == "drop":
+        k = rng.randrange(1, len(text) - 1)
+        changed = text[:k] + text[k + 1 :]
+    else:
+        k = rng.randrange(len(text))
+        changed = text[: k + 1] + text[k] + text[k + 1 :]
+    return name[: word.start()] + changed + name[word.end() :]
+
+
+def legal_typo(name: str, rng: random.Random) -> str | None:
+    """One slip (swap, double, drop or wrong letter) in a legal-form word of five
+    letters or more ("Sirketi", "Limitada", "Societatea", "Corporation")."""
+    words = [m for m in _LEGAL_WORDS.finditer(name) if len(m.group()) >= 5]
+    if not words:
+        return None
+    word = rng.choice(words)
+    text = word.group()
+    k = rng.randrange(1, len(text) - 1)
+    operation = rng.choice(("swap", "double", "drop", "replace"))
+    if operation == "swap":
+        if text[k].lower() == text[k + 1].lower():
+            return None
+        changed = text[:k] + text[k + 1] + text[k] + text[k + 2 :]
+    elif operation == "double":
+        changed = text[: k + 1] + text[k] + text[k + 1 :]
+    elif operation == "drop":
+        changed = text[:k] + text[k + 1 :]
+    else:
+        letter = rng.choice([c for c in _LETTERS if c != text[k].lower()])
+        changed = text[:k] + _case_like(text, letter) + text[k + 1 :]
+    return name[: word.start()] + changed + name[word.end() :]
+
+
+# a legal form written as another jurisdiction's (a Russian joint stock company as a
+# US "LLC", a Latin American S.A. as "LLC" or "Inc."), or "Limited Liability Company"
+# abbreviated word by word
+_FOREIGN_FORMS = {
+    "Joint Stock Company": ("LLC", "Ltd.", "Inc.", "Corp."),
+    "Open Joint Stock Company": ("LLC", "Ltd."),
+    "Public Joint Stock Company": ("LLC", "PLC", "Corp."),
+    "Closed Joint Stock Company": ("LLC", "Ltd."),
+    "JSC": ("LLC", "Ltd", "Inc"),
+    "OJSC": ("LLC", "Ltd"),
+    "PJSC": ("LLC", "PLC"),
+    "CJSC": ("LLC", "Ltd"),
+    "OAO": ("LLC", "Ltd"),
+    "ZAO": ("LLC", "Ltd"),
+    "AO": ("LLC", "Ltd"),
+    "S.A.": ("LLC", "Inc.", "Ltd."),
+    "SA": ("LLC", "Inc"),
+    "S.A. de C.V.": ("LLC", "Inc."),
+    "Limited Liability Company": (
+        "Ltd. Liab. Co.", "Ltd Liability Co", "Limited Liab. Co.", "Ltd. Liability Company",
+        "JSC",
+    ),
+    "LLC": ("JSC", "Ltd.", "Inc."),
+    "GmbH": ("LLC", "Ltd."),
+    "AG": ("Inc.", "Corp."),
+    "Ltd.": ("LLC",),
+    "Limited": ("LLC",),
+}
+
+
+def legal_family(name: str, rng: random.Random) -> str | None:
+    """The legal form replaced by one of another family or jurisdiction, or "Limited
+    Liability Company" abbreviated word by word."""
+    spots = []
+    for form in _FOREIGN_FORMS:
+        pattern = r"(?<![\w.])" + re.escape(form).replace(r"\ ", r",?\s+") + r"(?![\w])"
+        for found in re.finditer(pattern, name, re.IGNORECASE):
+            spots.append((found.start(), found.end(), form))
+    if not spots:
+        return None
+    start, end, form = max(spots, key=lambda s: (s[1] - s[0], -s[0]))
+    choice = rng.choice(_FOREIGN_FORMS[form])
+    return _tidy(name[:start] + _case_like(name[start:end], choice) + name[end:]) or None
+
+
+_DISTRICTS = ("Haidian", "Chaoyang", "Pudong", "Futian", "Nanshan", "Xihu", "Tverskoy",
+              "Presnensky", "Yenimahalle", "Kadikoy", "Sector 3", "Miraflores")
+_STREETS = ("Xueyuan Road", "Lenina Street", "Ataturk Bulvari", "Zhongguancun Avenue",
+            "Calea Victoriei", "Avenida Libertador", "Industrial Zone")
+
+
+def location(name: str, rng: random.Random) -> str | None:
+    """A district, city or street address typed after the name."""
+    town = rng.choice(_CITIES)
+    district = rng.choice(_DISTRICTS)
+    street = rng.choice(_STREETS)
+    number = rng.randrange(1, 200)
+    return rng.choice((
+        f"{name}, {town}",
+        f"{name} {district} District, {town}",
+        f"{name}, {district} District",
+        f"{name}, No. {number} {street}, {town}",
+        f"{name} {number} {street}",
+        f"{name} ({district}, {town})",
+    ))
+
+
+_PART_MARKERS = re.compile(
+    r"\.?\s*(?:Subordinate Institution\s*[-:]|Affiliated Entit(?:y|ies)\s*[-:]|"
+    r"\(?\s*a\.k\.a\.?,?)\s*",
+    re.IGNORECASE,
+)
+
+
+def parts(name: str, rng: random.Random) -> str | None:
+    """A list name made of parts typed as one of them: the parent's name, the
+    subsidiary's after "Subordinate Institution -" / "Affiliated Entity:", an a.k.a.
+    name, or the name without its short name in brackets, or the short name with the
+    subsidiary's."""
+    pieces = [p.strip(" .,;()") for p in _PART_MARKERS.split(name)]
+    pieces = [p for p in pieces if p]
+    options: list[str] = []
+    if len(pieces) >= 2:
+        # the listed party is the last part (the subsidiary); the parent's name before
+        # the marker is shared by many entries and names none of them alone
+        options.append(pieces[-1])
+    bracket = re.search(r"\(([^()]{2,40})\)", name)
+    if bracket:
+        inner = bracket.group(1).strip()
+        outer = _tidy(name[: bracket.start()] + name[bracket.end() :])
+        if len(pieces) >= 2:
+            options.append(_tidy(f"{inner} {pieces[-1]}"))
+        if len(outer) >= 6 and re.search(r"[A-Za-z]{3}", inner):
+            options.append(outer)
+    options = [o for o in options if len(o) >= 4 and o != name]
+    return rng.choice(options) if options else None
+
+
+def lone_letter(name: str, rng: random.Random) -> str | None:
+    """A lone letter left after a legal form or abbreviation: a name cut inside its
+    legal form ("... Co., L"), or "INT'L" with the apostrophe lost ("INT L")."""
+    intl = re.search(r"\bInternational\b", name, re.IGNORECASE)
+    forms = list(re.finditer(r"\b(Co\.?,?\s+)(Ltd|Limited)\b", name, re.IGNORECASE))
+    options = []
+    if intl:
+        written = _case_like(intl.group(), "Int L")
+        options.append(name[: intl.start()] + written + name[intl.end() :])
+    if forms:
+        found = forms[-1]
+        options.append(name[: found.start(2) + 1])
+    return rng.choice(options) if options else None
+
+
+_PROVINCES = ("Zhejiang", "Guangdong", "Jiangsu", "Sichuan", "Hubei", "Moscow Region",
+              "Tatarstan", "Tehran Province")
+
+
+def contains(name: str, rng: random.Random) -> str | None:
+    """A name without a legal form, written with a province or city before it and a
+    legal form after it (the list's "Dahua Technology" as "Zhejiang Dahua Technology
+    Co., Ltd.")."""
+    if re.search(r"\b(co|ltd|limited|llc|inc|corp|corporation|company|jsc|gmbh|s\.?a|ooo|oao|"
+                 r"zao|ao|pao|ojsc|cjsc|pjsc|sal|fze|fzco|ag|plc|llp|bv|nv|srl|spa|sarl|"
+                 r"ltda|bhd|pte|pvt|ab|oy|as|kk)\b\.?", name, re.IGNORECASE) or len(
+                     _word_spots(name, 3)) < 2:
+        return None
+    province = rng.choice(_PROVINCES)
+    form = rng.choice(("Co., Ltd.", "Company Limited", "LLC", "Inc."))
+    return f"{province} {name} {form}"
+
+
 GENERATORS: dict[str, Callable[[str, random.Random], str | None]] = {
     "legal": legal,
     "abbreviation": abbreviation,
@@ -294,6 +512,14 @@ GENERATORS: dict[str, Callable[[str, random.Random], str | None]] = {
     "city": city,
     "ampersand": ampersand,
     "spaces": spaces,
+    "transposition": transposition,
+    "doubled": doubled,
+    "legal_typo": legal_typo,
+    "legal_family": legal_family,
+    "location": location,
+    "parts": parts,
+    "lone_letter": lone_letter,
+    "contains": contains,
 }
 
 _ORG_HINT = re.compile(
@@ -576,3 +802,155 @@ def test_a_typo_in_a_short_distinctive_word_still_finds_the_entry(
     # names with "SHIPPING"/"TECHNOLOGIES" the right one was never scored
     results = default_matcher.match(variant, limit=5)  # type: ignore[attr-defined]
     assert published in [r.name for r in results]
+
+
+# ---- issue 17: the families real supplier files produce, by named examples ------------
+
+
+def test_the_new_families_make_their_change() -> None:
+    rng = random.Random(5)
+    assert lone_letter("HUAWEI TECHNOLOGIES CO., LTD.", rng) == "HUAWEI TECHNOLOGIES CO., L"
+    swapped = transposition("Parsian Bank", rng)
+    assert swapped is not None and sorted(swapped) == sorted("Parsian Bank")
+    assert swapped != "Parsian Bank"
+    assert parts(
+        "China Electronics Technology Group Corporation 13th Research Institute (CETC 13). "
+        "Subordinate Institution - Envoltek", rng
+    ) in {"Envoltek", "CETC 13 Envoltek",
+          "China Electronics Technology Group Corporation 13th Research Institute. "
+          "Subordinate Institution - Envoltek"}
+    assert contains("Dahua Technology", rng) is not None
+    assert contains("Dahua Technology Co., Ltd.", rng) is None
+    moved = location("Sovcombank Securities Limited", rng)
+    assert moved is not None and moved.startswith("Sovcombank Securities Limited")
+
+
+@pytest.mark.parametrize(
+    ("variant", "published"),
+    [
+        # a lone letter after a legal form is a cut-off, not the numeral 50
+        ("Hikvision Digital Technology Co., L", "Hikvision Digital Technology Co., Ltd."),
+        ("KOREAN POLISH SHPG CO L", "KOREAN POLISH SHPG CO LTD"),
+        # ... or an apostrophe lost to a space
+        ("SEMICONDUCTOR MANUFACTURING INT L CORPORATION",
+         "SEMICONDUCTOR MANUFACTURING INTERNATIONAL CORPORATION"),
+        # "Limited Liability Company" shortened word by word
+        ("LTD. LIAB. CO. DIGITAL TECHNOLOGIES", "LIMITED LIABILITY COMPANY DIGITAL TECHNOLOGIES"),
+        ("Ltd Liability Co Yoomoney", "LLC Yoomoney"),
+        ("Jt Stk Co Aviadvigatel", "Joint Stock Company Aviadvigatel"),
+        # a Spanish word for what the abbreviation file calls aviation
+        ("AERONAUTICA CONDOR", "AERONAUTICAL CONDOR"),
+    ],
+)
+def test_lone_letters_and_shortened_legal_forms_read_as_written(
+    variant: str, published: str
+) -> None:
+    from exportscreen.names import normalize_name
+
+    assert normalize_name(variant) == normalize_name(published)
+
+
+def test_series_numerals_and_initials_keep_their_reading() -> None:
+    from exportscreen.names import normalize_name
+
+    assert normalize_name("Blackstone Capital Partners VII L.P.") == (
+        "blackstone capital partners 7 lp"
+    )
+    assert normalize_name("Fund VIII") == "fund 8"
+    # a letter that is not after a legal form is read as before
+    assert normalize_name("Acme Corp L") == "acme corp l"
+
+
+def test_a_slip_of_the_hand_costs_half_a_typo() -> None:
+    from exportscreen.names.scoring import token_similarity
+
+    # two letters swapped or one doubled keep every letter of the word
+    assert token_similarity("bnaks", "banks") > token_similarity("bxnks", "banks")
+    # in a word of three or four letters a swap is as often another acronym (ICL/ILC)
+    assert token_similarity("icl", "ilc") == token_similarity("ixc", "ilc")
+    assert token_similarity("hhikvision", "hikvision") > token_similarity("hikvisio", "hikvision")
+    assert token_similarity("hikvsiion", "hikvision") == pytest.approx(1 - 0.5 / 9)
+
+
+@pytest.mark.parametrize(
+    ("variant", "published"),
+    [
+        ("PARSIAN BNAK", "PARSIAN BANK"),
+        ("TLAIBAN", "TALIBAN"),
+        ("RGUPO EGMONT, S.A. DE C.V.", "GRUPO EGMONT, S.A. DE C.V."),
+        ("AEORNAUTICA CONDOR DE PANAMA, S.A.", "AERONAUTICA CONDOR DE PANAMA, S.A."),
+        ("Hikvision Digital Technology Co., L", "Hangzhou Hikvision Digital Technology Co., Ltd."),
+        ("SEMICONDUCTOR MANUFACTURING INT L CORPORATION",
+         "Semiconductor Manufacturing International Corporation"),
+        ("POLINEX GENERAL TRADING JSC", "POLINEX GENERAL TRADING LLC"),
+        ("AUTO EXPRESS DORADOS LLC", "AUTO EXPRESS DORADOS S.A. DE C.V."),
+        ("SOVCOMBANK SECURITIES LIMITED, Presnensky District", "SOVCOMBANK SECURITIES LIMITED"),
+        ("WHALE SHIPPING LTD., Sector 3 District", "WHALE SHIPPING LTD."),
+        ("Huawei Device Co., Ltd., Abu Dhabi", "Huawei Device Co., Ltd."),
+        ("Zhejiang Dahua Technology Co., Ltd.", "Dahua Technology"),
+        ("Hebei Poshing Electronics",
+         "China Electronics Technology Group Corporation 13th Research Institute (CETC 13). "
+         "Subordinate Institution - Hebei Poshing Electronics"),
+    ],
+)
+def test_the_named_misses_are_found(default_matcher: object, variant: str, published: str) -> None:
+    # before: each of these came out clear (51-69, or not a candidate at all)
+    results = default_matcher.match(variant, limit=10)  # type: ignore[attr-defined]
+    assert published.casefold() in [r.name.casefold() for r in results], [
+        (r.name, r.score) for r in results]
+
+
+def test_legal_forms_of_one_jurisdiction_still_differ() -> None:
+    from exportscreen.names import compare_names
+
+    # AG and GmbH are two choices a German company has; JSC and LLC on an English
+    # invoice are most often one company written in another country's terms
+    german = compare_names("Deutsche Bank AG", "Deutsche Bank GmbH")
+    foreign = compare_names("Polinex Trading JSC", "Polinex Trading LLC")
+    assert german < foreign
+    assert german < 85 <= foreign
+
+
+def test_an_address_after_the_name_weighs_as_one_place() -> None:
+    from exportscreen.names.normalize import analyze_name
+
+    analysis = analyze_name("CIMEX, S.A., No. 128 Calea Victoriei, Xi'an")
+    assert analysis.classes == ("word", "legal") + ("location",) * 5
+    # "district" inside a name, and a series number, stay what they are
+    assert analyze_name("Aksu District Public Security Bureau").classes[:2] == ("word", "word")
+    assert analyze_name("Research Institute No. 3").classes[-1] == "number"
+    # a place and its address word in front: "Tehran Province ..."
+    assert analyze_name("Tehran Province Harmony Farm").classes[:2] == ("location", "location")
+    # the address never swallows the name
+    assert analyze_name("Sector 3 District").classes[0] != "location" or "word" in (
+        analyze_name("Sector 3 District").classes)
+
+
+def test_a_list_name_of_parts_is_indexed_as_each_part() -> None:
+    from exportscreen.names import NameMatcher
+
+    name = ("China Electronics Technology Group Corporation 13th Research Institute (CETC 13). "
+            "Subordinate Institution - Envoltek")
+    matcher = NameMatcher([ListEntry(id="P1", source="entity_list", name=name),
+                           ListEntry(id="Q1", source="entity_list", name="Envol Trading")])
+    assert [(r.entry_id, r.status) for r in matcher.match("Envoltek")] == [("P1", "hit")]
+    assert [r.entry_id for r in matcher.match("CETC 13 Envoltek")][:1] == ["P1"]
+    # the parent's name is the subsidiary's context: it matches, a little lower
+    parent = matcher.match("China Electronics Technology Group Corporation 13th Research Institute")
+    assert [r.entry_id for r in parent] == ["P1"]
+    assert parent[0].score < 100
+
+
+def test_a_query_holding_a_list_name_whole_is_at_least_possible() -> None:
+    from exportscreen.names import NameMatcher
+
+    matcher = NameMatcher([ListEntry(id="D1", source="entity_list", name="Dahua Technology")])
+    assert [(r.entry_id, r.status) for r in matcher.match(
+        "Zhejiang Dahua Technology Co., Ltd.")] == [("D1", "possible")]
+    found = matcher.match("China Zhejiang Hangzhou Dahua Technology Co Ltd")
+    assert [(r.entry_id, r.status) for r in found] == [("D1", "possible")]
+    assert "whole" in found[0].explanation
+    # not when the query adds a word of its own, distinctive or descriptive (a sibling
+    # or another company: "Golden Star Resources Corp." is not "Golden Star Co")
+    assert matcher.match("Zhejiang Dahua Kinglead Technology Co., Ltd.") == []
+    assert matcher.match("Zhejiang Hangzhou Dahua Technology Group Co., Ltd.") == []

@@ -48,13 +48,16 @@ _MAX_DOCUMENT_SHARE = 0.05
 # is SWIFT's 35 characters per line; some systems cut shorter)
 CUT_QUERY_MIN_LENGTH = 30
 _MAX_PREFIX_CANDIDATES = 24
-_SHORT_WORD = (3, 6)  # lengths of the words indexed by their deletions
+_SHORT_WORD = (3, 7)  # lengths of the words indexed by their deletions
 _MAX_SHORT_POSTINGS = 50  # a deletion shared by more names is no evidence
 _MAX_SHORT_CANDIDATES = 24
 
 
 def _deletions(token: str) -> set[str]:
-    return {token} | {token[:k] + token[k + 1 :] for k in range(len(token))}
+    """The token, its one-letter deletions, and its letters sorted (a key two
+    neighbouring letters swapped keep, when the deletions they share are too common)."""
+    return ({token, "#" + "".join(sorted(token))}
+            | {token[:k] + token[k + 1 :] for k in range(len(token))})
 
 
 def trigrams(analysis: NameAnalysis) -> list[str]:
@@ -64,14 +67,17 @@ def trigrams(analysis: NameAnalysis) -> list[str]:
 
 def weighted_trigrams(analysis: NameAnalysis) -> list[tuple[str, float]]:
     """Trigrams with a share of their token's class weight: each token counts by its
-    class (a generic word half a distinctive one), however long it is."""
+    class (a generic word half a distinctive one), however long it is; the places of a
+    name share one place's weight."""
     grams: list[tuple[str, float]] = []
+    # places together weigh as one (a district with its street address is one place)
+    places = sum(1 for c in analysis.classes if c == "location")
     for token, cls in zip(analysis.tokens, analysis.classes, strict=True):
         if cls not in INDEXED_CLASSES:
             continue
         padded = f"${token}$"
         count = len(padded) - 2
-        share = CLASS_WEIGHTS[cls] / count
+        share = CLASS_WEIGHTS[cls] / count / (places if cls == "location" else 1)
         grams.extend((padded[i : i + 3], share) for i in range(count))
     return grams
 
@@ -164,10 +170,23 @@ class CandidateIndex:
                 if sum(1 for w in words if w in self._words[position]
                        or position in near.get(w, ())) >= needed
             })
+        # a name whose word is one edit from the query's (not merely sharing a
+        # deletion, which allows two) comes first: "AQAS" is "AQSA" swapped
+        from rapidfuzz.distance import OSA
+
+        def one_edit(position: int) -> int:
+            return sum(
+                1 for w in near for x in self._words[position]
+                if abs(len(x) - len(w)) <= 1 and OSA.distance(w, x, score_cutoff=1) <= 1
+            )
+
+        close = {p: one_edit(p) for p in counts}
         if scores is None:
-            ranked = sorted(counts, key=lambda p: (-counts[p], p))
+            ranked = sorted(counts, key=lambda p: (-counts[p], -close[p], p))
         else:
-            ranked = sorted(counts, key=lambda p: (-counts[p], -scores[p] / self._norms[p], p))
+            ranked = sorted(
+                counts, key=lambda p: (-counts[p], -close[p], -scores[p] / self._norms[p], p)
+            )
         return ranked[:_MAX_SHORT_CANDIDATES]
 
     def exact(self, query: NameAnalysis) -> list[int]:

@@ -26,15 +26,17 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ..lists.models import ListEntry, ScreeningList
 from .index import CandidateIndex
-from .normalize import NameAnalysis, analyze_name, split_aliases
+from .normalize import NameAnalysis, analyze_name, read_typo_word, split_aliases
 from .scoring import CLASS_WEIGHTS, DEFAULT_PARAMS, Alignment, Kind, ScoringParams, align
 
 if TYPE_CHECKING:
@@ -120,16 +122,53 @@ def identifies_someone(analysis: NameAnalysis) -> bool:
     return any(c in IDENTIFYING_CLASSES for c in analysis.classes)
 
 
-def _alias_variants(name: str) -> list[str]:
-    """A published name as the names it stands for: alias markers split, brackets dropped."""
-    variants: list[str] = []
+# a list name made of parts: the parent's name (often with its short name in
+# brackets), a marker, then the listed subsidiary's name
+_PART_MARKERS = re.compile(
+    r"[.;,]?\s*\b(?:subordinate institutions?|affiliated entit(?:y|ies)|"
+    r"subsidiar(?:y|ies)|affiliates?)\s*[-:\u2013\u2014]+\s*",
+    re.IGNORECASE,
+)
+PARENT_PART_FACTOR = 0.9
+
+
+def _alias_variants(name: str) -> list[tuple[str, float]]:
+    """A published name as the names it stands for, each with the factor its score is
+    multiplied by: alias markers split, brackets dropped, and a name made of parts
+    indexed as each part (the subsidiary after "Subordinate Institution -" or
+    "Affiliated Entity:", the short name in brackets with and without it, and, at
+    ``PARENT_PART_FACTOR``, the parent's name, which other entries share)."""
+    variants: list[tuple[str, float]] = []
     for part in split_aliases(name):
-        variants.append(part)
+        variants.append((part, 1.0))
         if "(" in part and ")" in part:
             stripped = " ".join(_strip_brackets(part).split())
             if stripped and stripped != part:
-                variants.append(stripped)
+                variants.append((stripped, 1.0))
+        pieces = [p.strip(" .,;-") for p in _PART_MARKERS.split(part)]
+        pieces = [p for p in pieces if p]
+        if len(pieces) >= 2:
+            child = pieces[-1]
+            variants.append((child, 1.0))
+            for parent in pieces[:-1]:
+                variants.append((parent, PARENT_PART_FACTOR))
+                plain = " ".join(_strip_brackets(parent).split())
+                if plain and plain != parent:
+                    variants.append((plain, PARENT_PART_FACTOR))
+                for short in _bracketed(parent):
+                    variants.append((f"{short} {child}", 1.0))
+        for short in _bracketed(part):
+            # a short name in brackets ("(CETC 13)", "(BIT)") is a name of its own when
+            # it says who the party is (not a place or a legal form: "(Shenzhen)")
+            analysis = analyze_name(short)
+            if "word" in analysis.classes and len(analysis.compact) >= 3:
+                variants.append((short, PARENT_PART_FACTOR if len(pieces) >= 2 else 1.0))
     return variants
+
+
+def _bracketed(text: str) -> list[str]:
+    return [m.group(1).strip() for m in re.finditer(r"\(([^()]{2,60})\)", text)
+            if m.group(1).strip()]
 
 
 def _strip_brackets(text: str) -> str:
@@ -174,20 +213,27 @@ class NameMatcher:
         self.params = params
         alias_text: list[str] = []
         alias_entry: list[int] = []
+        alias_factor: list[float] = []
         analyses: list[NameAnalysis] = []
         for position, entry in enumerate(self.entries):
-            seen: set[str] = set()
+            seen: dict[str, int] = {}
             for published in entry.all_names:
-                for variant in _alias_variants(published):
+                for variant, factor in _alias_variants(published):
                     analysis = analyze_name(variant)
-                    if not analysis.tokens or analysis.normalized in seen:
+                    if not analysis.tokens:
                         continue
-                    seen.add(analysis.normalized)
+                    known = seen.get(analysis.normalized)
+                    if known is not None:
+                        alias_factor[known] = max(alias_factor[known], factor)
+                        continue
+                    seen[analysis.normalized] = len(analyses)
                     alias_text.append(variant)
                     alias_entry.append(position)
+                    alias_factor.append(factor)
                     analyses.append(analysis)
         self._alias_text = alias_text
         self._alias_entry = alias_entry
+        self._alias_factor = alias_factor
         self._analyses = analyses
         document_frequency: Counter[str] = Counter()
         per_entry: dict[int, set[str]] = {}
@@ -255,7 +301,7 @@ class NameMatcher:
         country_code = country.strip().upper() if country and country.strip() else None
         best: dict[int, tuple[float, float, int, Alignment]] = {}
         for alias in (self._index.exact(query) if exact_only else
-                      self._index.candidates(query)):
+                      self._candidates(query)):
             position = self._alias_entry[alias]
             entry = self.entries[position]
             kind = query_kind or _kind_of(entry.entity_type)
@@ -267,6 +313,7 @@ class NameMatcher:
                 candidate_weights=self._alias_weights[alias],
                 params=self.params,
             )
+            alignment = self._part_and_whole(query, alias, alignment)
             score = alignment.score
             score = self._adjust(score, entry, country_code, query_kind)
             current = best.get(position)
@@ -304,6 +351,80 @@ class NameMatcher:
                 )
             )
         return results
+
+    def _candidates(self, query: NameAnalysis) -> list[int]:
+        """The index's candidates for *query*, and for the query with a word no list
+        name has read as the generic word, legal form or abbreviation it is one slip
+        from ("PARSIAN BNAK" is looked up as "parsian bank" too: the slip's trigrams may
+        belong to unrelated names and outweigh the rest)."""
+        found = self._index.candidates(query)
+        tokens = list(query.tokens)
+        classes = list(query.classes)
+        changed = False
+        for k, (token, cls) in enumerate(zip(query.tokens, query.classes, strict=True)):
+            if cls != "word" or token in self._df:
+                continue
+            reading = read_typo_word(token)
+            if reading is not None and reading[1] == ("generic",):
+                tokens[k], classes[k] = reading[0][0], reading[1][0]
+                changed = True
+        if not changed or "word" not in classes:
+            return found
+        reread = NameAnalysis(query.text, tuple(tokens), tuple(classes), query.dropped,
+                              query.abjad)
+        seen = set(found)
+        return found + [p for p in self._index.candidates(reread) if p not in seen]
+
+    def _part_and_whole(
+        self, query: NameAnalysis, alias: int, alignment: Alignment
+    ) -> Alignment:
+        """The alignment with the alias's factor applied (a parent's name in a list name
+        of parts) and, when the query holds the list name whole, raised to the possible
+        threshold (see :meth:`_holds_whole_name`)."""
+        factor = self._alias_factor[alias]
+        if factor != 1.0:
+            alignment = replace(
+                alignment,
+                score=round(alignment.score * factor, 1),
+                penalties=(*alignment.penalties,
+                           f"the parent's part of a list name made of parts: ×{factor:g}"),
+            )
+        floor = min(self.possible_threshold, POSSIBLE_THRESHOLD)
+        if alignment.score < floor and self._holds_whole_name(
+                query, self._analyses[alias], alignment):
+            alignment = replace(
+                alignment,
+                score=floor,
+                penalties=(*alignment.penalties,
+                           "the query holds the list name whole, with only places, legal "
+                           f"forms and stop words added: at least {floor:g}"),
+            )
+        return alignment
+
+    @staticmethod
+    def _holds_whole_name(
+        query: NameAnalysis, candidate: NameAnalysis, alignment: Alignment
+    ) -> bool:
+        """True when every word of the list name that says who the party is (not legal
+        forms or stop words; two or more, a distinctive one of three letters or more among
+        them) agrees with the query up to a typo, nothing contradicts, and the query adds
+        only places, legal forms and stop words ("Zhejiang Dahua Technology Co., Ltd."
+        holds "Dahua Technology"; "Golden Star Resources Corp." adds a word that may make
+        it another company than "Golden Star Co")."""
+        if alignment.compact or alignment.substitutions:
+            return False
+        named = [t for t, c in zip(candidate.tokens, candidate.classes, strict=True)
+                 if c not in ("legal", "stop")]
+        if len(named) < 2 or not any(
+                c == "word" and len(t) >= 3
+                for t, c in zip(candidate.tokens, candidate.classes, strict=True)):
+            return False
+        agreed = {b for _, b, sim in alignment.pairs if sim >= 0.85}
+        if any(t not in agreed for t in named):
+            return False
+        query_class = dict(zip(query.tokens, query.classes, strict=True))
+        return all(query_class.get(t) in ("location", "legal", "stop")
+                   for t in alignment.extra_query)
 
     def _adjust(
         self, score: float, entry: ListEntry, country: str | None, query_kind: Kind

@@ -15,12 +15,16 @@ The rule, step by step (every word list is a data file under ``names/data/``):
    and a long word one typo from a legal form or generic word, are read as it.
 5. A name of 30 or more characters whose last words are the beginning of a legal form
    was probably cut at a field limit: those words are read as that legal form
-   ("... JOINT STOCK COMPAN" -> "jsc").
+   ("... JOINT STOCK COMPAN" -> "jsc"); so is a lone letter after a legal form that
+   continues it, at any length ("Co., L" -> "co ltd"). A lone letter that joins the word
+   before it into a known abbreviation is read so ("INT L" -> "international"); legal
+   forms are also known with their words shortened one by one ("Ltd. Liab. Co.").
 6. Number words, ordinals and series Roman numerals become digits ("First" -> "1",
    "Forty-Four" -> "44", "Fund VII" -> "fund 7").
 7. Honorifics and vessel prefixes at the start are dropped ("Mr.", "President", "MV").
 8. Each token gets a class: ``legal``, ``stop``, ``generic``, ``location``, ``number``,
-   ``initial`` (one letter) or ``word``; the scorer weighs them differently.
+   ``initial`` (one letter) or ``word``; the scorer weighs them differently. An address
+   or district typed after the name ("..., Haidian District, Beijing") is ``location``.
 
 Example::
 
@@ -141,6 +145,9 @@ class _Tables:
     titles: frozenset[tuple[str, ...]]
     relations: tuple[str, ...]
     nicknames: dict[str, frozenset[int]]
+    address: frozenset[str] = frozenset()  # words that make an address ("district", "road")
+    address_before: frozenset[str] = frozenset()  # ... that come before their street ("no")
+    qualifiers: frozenset[str] = frozenset()  # "private", "public" before a legal form
 
 
 def _base_tokens(text: str) -> list[str]:
@@ -156,14 +163,43 @@ def _base_tokens(text: str) -> list[str]:
     return [t for t in _NON_WORD.split(text) if t]
 
 
+def _legal_word_shortenings() -> dict[str, tuple[str, ...]]:
+    """Words of legal forms -> the ways trade documents shorten them one by one
+    (``legal_words.txt``: "limited" -> "ltd", "liability" -> "liab")."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word, variants in _mapping_file("legal_words.txt"):
+        out[word] = tuple(" ".join(_base_tokens(v)) for v in variants if _base_tokens(v))
+    return out
+
+
+_MAX_SHORTENED = 64
+
+
+def _shortened(
+    key: tuple[str, ...], shortenings: dict[str, tuple[str, ...]]
+) -> list[tuple[str, ...]]:
+    """A legal form of several words with any of its words shortened ("Limited Liability
+    Company" -> "Ltd. Liab. Co.", "Ltd Liability Co"), at most a few dozen spellings."""
+    if len(key) < 2 or not any(t in shortenings for t in key):
+        return []
+    spellings: list[tuple[str, ...]] = [()]
+    for token in key:
+        options = [token, *shortenings.get(token, ())]
+        spellings = [(*s, *o.split()) for s in spellings for o in options][:_MAX_SHORTENED]
+    return [s for s in spellings if s != key]
+
+
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
     phrases: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
     legal_prefixes: dict[str, tuple[str, ...]] = {}
+    shortenings = _legal_word_shortenings()
     for form, variants in _mapping_file("legal_forms.txt"):
         compare = tuple(form.split())
         for variant in [form, *variants]:
             key = tuple(_base_tokens(variant))
+            for short in _shortened(key, shortenings):
+                phrases.setdefault(short, (compare, "legal"))
             if key:
                 phrases.setdefault(key, (compare, "legal"))
                 joined = " ".join(key)
@@ -176,11 +212,20 @@ def _tables() -> _Tables:
                 phrases[key] = (tuple(word.split()), "")
     word_class: dict[str, str] = {}
     titles: set[tuple[str, ...]] = set()
+    address: set[str] = set()
+    address_before: set[str] = set()
+    qualifiers: set[str] = set()
     for cls, words in _mapping_file("words.txt"):
         for word in words:
             key = tuple(_base_tokens(word))
             if cls == "title":
                 titles.add(key)
+            elif cls == "address":
+                address.update(key)
+            elif cls == "address_before":
+                address_before.update(key)
+            elif cls == "legal_qualifier":
+                qualifiers.update(key)
             elif len(key) == 1:
                 word_class.setdefault(key[0], cls)
     numbers: dict[str, int] = {}
@@ -203,6 +248,9 @@ def _tables() -> _Tables:
         titles=frozenset(titles),
         relations=relations,
         nicknames={name: frozenset(ids) for name, ids in groups.items()},
+        address=frozenset(address | address_before),
+        address_before=frozenset(address_before),
+        qualifiers=frozenset(qualifiers),
     )
 
 
@@ -383,8 +431,11 @@ def _read_numbers(pairs: list[tuple[str, str]], tables: _Tables) -> list[tuple[s
                 # the end ("Partners V L.P.") so that initials stay initials; "Li" and "Xi"
                 # are names far more often ("Wang Li", "Al Li"), numerals only after a
                 # generic word ("Fund XI")
+                # a lone letter right after a legal form is a cut-off or a lost
+                # apostrophe ("Co., L", "INT L"), never a numeral
                 rest_is_legal = all(c == "legal" for _, c in pairs[position + 1 :])
-                if len(token) > 1 or (position >= 2 and rest_is_legal):
+                after_legal = pairs[position - 1][1] == "legal"
+                if len(token) > 1 or (position >= 2 and rest_is_legal and not after_legal):
                     value = _roman_to_int(token)
         if value is not None and out and out[-1][0].isdigit():
             previous = int(out[-1][0])
@@ -400,6 +451,13 @@ def _rewrite_phrases(tokens: list[str], tables: _Tables) -> list[tuple[str, str]
     i = 0
     n = len(tokens)
     while i < n:
+        if i + 1 < n and len(tokens[i + 1]) == 1 and len(tokens[i]) >= 2:
+            # an apostrophe lost to a space splits a contraction: "INT L" is "INT'L"
+            joined = tables.phrases.get((tokens[i] + tokens[i + 1],))
+            if joined is not None and (tokens[i + 1],) not in tables.phrases:
+                out.extend((t, joined[1]) for t in joined[0])
+                i += 2
+                continue
         exact: tuple[int, tuple[tuple[str, ...], str]] | None = None
         for size in range(min(tables.max_phrase, n - i), 0, -1):
             hit = tables.phrases.get(tuple(tokens[i : i + size]))
@@ -496,7 +554,9 @@ def read_typo_word(token: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None
 
     vocabulary = _typo_table()
     # a different first letter is more often another word than a typo ("Gold"/"hold")
-    choices = [word for word in vocabulary if word[0] == token[0]]
+    # (or its first two letters swapped: "Rgupo", "Iarn")
+    choices = [word for word in vocabulary
+               if word[0] == token[0] or (word[:2] == token[1::-1] and word[:2] != token[:2])]
     found = process.extractOne(token, choices, scorer=OSA.distance, score_cutoff=1)
     if found is None:
         return None
@@ -555,6 +615,94 @@ def _complete_truncated_legal(
     return pairs
 
 
+def _complete_cut_letter(
+    pairs: list[tuple[str, str]], tables: _Tables
+) -> list[tuple[str, str]]:
+    """A lone letter right after a legal form, ending the name, that continues that form
+    ("Co., L" -> "co ltd", "Joint Stock C" -> "jsc"): the name was cut inside its legal
+    form, whatever its length (a letter after a legal form says nothing else)."""
+    if len(pairs) < 3 or len(pairs[-1][0]) != 1 or pairs[-1][1] == "legal":
+        return pairs
+    if pairs[-2][1] != "legal":
+        return pairs
+    for size in (3, 2):
+        if len(pairs) <= size or any(c != "legal" for _, c in pairs[-size:-1]):
+            continue
+        compare = tables.legal_prefixes.get(" ".join(t for t, _ in pairs[-size:]))
+        if compare is not None:
+            return [*pairs[:-size], *((t, "legal") for t in compare)]
+    return pairs
+
+
+def _location_tail(
+    text: str, tokens: tuple[str, ...], classes: list[str], tables: _Tables
+) -> tuple[str, ...]:
+    """Classes with an address or district typed after the name read as location
+    ("... Co., Ltd. Haidian District, Beijing", "..., No. 12 Calea Victoriei",
+    "... (Kadikoy, Ankara)").
+
+    The tail is the longest run at the end of address words (``words.txt``: district,
+    road, no ...), places, numbers, stop words, and other words standing right next to
+    an address word or before a place ("Presnensky District", "Calea Victoriei",
+    "Industrial Zone", "Abu Dhabi"). It
+    counts when it holds an address word or follows a legal form; the words of a closing
+    bracket that names a known place count too. It must name a place (a word other than
+    an address word or number: "Institute No. 3" is a series, "Management Company 23"
+    a number) unless it is an address after a legal form ("..., Ltd., Sector 3
+    District"), and a distinctive word must remain before it."""
+    address = tables.address
+    n = len(tokens)
+    k = n
+    marker = False
+    while k > 0:
+        token, cls = tokens[k - 1], classes[k - 1]
+        before = tables.address_before
+        beside_address = (
+            k < n and ((tokens[k] in address and tokens[k] not in before)
+                       or classes[k] == "location")
+        ) or (k >= 2 and tokens[k - 2] in before)
+        if token in address and cls != "legal":
+            marker = True
+        elif not (cls in ("location", "number", "stop")
+                  or (cls in ("word", "initial", "generic") and beside_address)):
+            break
+        k -= 1
+    bracket = _closing_bracket_words(text)
+    if 0 < bracket < n and (k > n - bracket or not (marker or classes[k - 1] == "legal")):
+        inside = range(n - bracket, n)
+        if any(classes[i] == "location" for i in inside) and all(
+            classes[i] in ("location", "word", "initial", "number", "stop") for i in inside
+        ):
+            k, marker = n - bracket, True
+    # a place with its address word in front ("Tehran Province ...", "Shenzhen City ...")
+    head = 0
+    while head + 1 < k and classes[head] == "location" and tokens[head + 1] in address:
+        head += 2
+    if head and any(c in ("word", "number", "generic") for c in classes[head:k]):
+        classes = ["location"] * head + classes[head:]
+    while k < n and not any(c in ("word", "generic", "number") for c in classes[:k]):
+        k += 1  # the name itself is never all address
+    if k == n or not (marker or classes[k - 1] == "legal"):
+        return tuple(classes)
+    names_place = any(
+        tokens[i] not in address and classes[i] in ("location", "word", "initial", "generic")
+        for i in range(k, n))
+    if not names_place and not (marker and classes[k - 1] == "legal"):
+        return tuple(classes)
+    return tuple(classes[:k]) + tuple(
+        "location" if c in ("word", "initial", "number", "generic") else c for c in classes[k:]
+    )
+
+
+_LAST_BRACKET = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def _closing_bracket_words(text: str) -> int:
+    """How many words the bracket that ends *text* holds (0 when it does not end so)."""
+    found = _LAST_BRACKET.search(text)
+    return len(_base_tokens(found.group(1))) if found else 0
+
+
 def _drop_titles(
     pairs: list[tuple[str, str]], tables: _Tables
 ) -> tuple[list[tuple[str, str]], list[str]]:
@@ -583,6 +731,32 @@ def _classify(token: str, cls: str, tables: _Tables) -> str:
     if len(token) == 1 and token.isalpha():
         return "initial"
     return "word"
+
+
+@lru_cache(maxsize=1)
+def _legal_groups(name: str) -> tuple[frozenset[str], ...]:
+    """Sets of legal compare forms, one per line of data file *name*
+    (``legal_jurisdictions.txt``: the forms one jurisdiction offers side by side;
+    ``legal_families.txt``: forms of one kind of party)."""
+    return tuple(frozenset(forms) for _, forms in _mapping_file(name))
+
+
+def is_address_word(token: str) -> bool:
+    """Whether *token* is an address word of ``words.txt`` (district, road, province ...)."""
+    return token in _tables().address
+
+
+def legal_forms_translated(first: set[str], second: set[str]) -> bool:
+    """Whether two different legal forms are most likely one company's form written in
+    another country's terms: forms of one family (``legal_families.txt``: companies,
+    partnerships ...) that no jurisdiction offers side by side (a Russian JSC as "LLC",
+    a Mexican S.A. as "Inc."; not AG vs GmbH, not a non-profit ANO vs an LLC)."""
+    pairs = [(a, b) for a in first for b in second if a != b]
+    if any(a in group and b in group
+           for group in _legal_groups("legal_jurisdictions.txt") for a, b in pairs):
+        return False
+    return any(a in group and b in group
+               for group in _legal_groups("legal_families.txt") for a, b in pairs)
 
 
 def field_length(text: str) -> int:
@@ -628,12 +802,19 @@ def _analyze_cached(text: str) -> NameAnalysis:
             if len(again) == len(pairs)
             else again
         )
+    # a qualifier right before a legal form adds nothing to it ("Private LLC" -> "llc")
+    pairs = [
+        pair for k, pair in enumerate(pairs)
+        if not (pair[0] in tables.qualifiers and pair[1] != "legal" and k + 1 < len(pairs)
+                and pairs[k + 1][1] == "legal" and k > 0)
+    ]
     if len(" ".join(t for t, _ in pairs)) >= _TRUNCATION_LENGTH:
         pairs = _complete_truncated_legal(pairs, tables)
+    pairs = _complete_cut_letter(pairs, tables)
     pairs = _read_numbers(pairs, tables)
     pairs, titles = _drop_titles(pairs, tables)
     out_tokens = tuple(t for t, _ in pairs)
-    classes = tuple(_classify(t, c, tables) for t, c in pairs)
+    classes = _location_tail(cut, out_tokens, [_classify(t, c, tables) for t, c in pairs], tables)
     return NameAnalysis(
         text, out_tokens, classes, tuple(titles) + dropped, abjad=bool(_ABJAD.search(text))
     )

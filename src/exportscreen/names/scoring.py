@@ -11,7 +11,9 @@ The rule (constants in :class:`ScoringParams`, documented in docs/names.md):
   letter, 1 up to five, 2 up to nine, 3 up to sixteen, then a fifth of the length;
   agreement ``1 - (edits + 0.5 × edits beyond the first) / length``), when one is the
   initial of the other (0.8), or when the last token of a name of 25+ characters is the
-  start of a token on the other side (a name cut at a field limit, 0.9).
+  start of a token on the other side (a name cut at a field limit, 0.9). A slip of the
+  hand (two neighbouring letters swapped, a letter doubled or a double written once) in
+  a token of five letters or more costs half an edit.
 * Distinctive tokens left over on *both* sides are a contradiction ("Daniel Tusk" vs
   "Donald Tusk", "Bowne of Atlanta" vs "Bowne of Boston"): each such pair counts as a
   mismatch and multiplies the score by 0.72; different generic words by 0.88; different
@@ -21,7 +23,10 @@ The rule (constants in :class:`ScoringParams`, documented in docs/names.md):
   people's names often add or drop middle names; organisations rarely add a word and stay
   the same organisation, so a descriptive word left over counts double for them).
 * Different legal forms multiply the score by 0.75 (Deutsche Bank AG vs Deutsche Bank
-  GmbH; Co/Corp/Inc/Ltd are interchangeable); a number on one side only by 0.9; the
+  GmbH; Co/Corp/Inc/Ltd are interchangeable), by 0.95 only when they are forms of one
+  family from different jurisdictions (JSC vs LLC, S.A. vs LLC: one company written in
+  another country's terms); places left over after the last agreeing token count
+  together as one place; a number on one side only by 0.9; the
   names beside bin/ibn swapped ("X bin Y" vs "Y bin X") by 0.6; a single distinctive word
   that agrees only up to a typo by 0.9; in the matcher, one agreeing part of a person's
   multi-part name by 0.75.
@@ -65,6 +70,8 @@ from .normalize import (
     analyze_name,
     consonant_skeleton,
     cut_from,
+    is_address_word,
+    legal_forms_translated,
     read_typo_word,
     same_given_name,
 )
@@ -90,6 +97,8 @@ CLASS_WEIGHTS: dict[str, float] = {
     "stop": 0.15,
 }
 CONTENT_CLASSES = frozenset({"word", "number", "initial", "location"})
+# content that names the party (a place only says where it is)
+NAME_CLASSES = CONTENT_CLASSES - {"location"}
 # English generic company designations used loosely and interchangeably in trade
 # documents ("Homs Refinery Corporation" / "The Homs Refinery Company"); a clash
 # between two of these is no evidence of a different company.
@@ -117,8 +126,11 @@ class ScoringParams:
     organization_generic_extra: float = 2.0
     skeleton_factor: float = 0.9
     legal_conflict_penalty: float = 0.75
+    foreign_legal_penalty: float = 0.95
     extra_number_penalty: float = 0.9
     typo_cost: float = 1.0
+    slip_cost: float = 0.5
+    slip_min_length: int = 5
     initial_agreement: float = 0.8
     truncation_agreement: float = 0.9
     generic_only_cap: float = 0.5
@@ -196,7 +208,27 @@ def token_similarity(
     distance = OSA.distance(a, b, score_cutoff=budget)
     if distance > budget:
         return 0.0
+    if distance == 1 and longest >= params.slip_min_length and slip_of_the_hand(a, b):
+        return max(0.0, 1.0 - params.slip_cost / longest)
     return _typo_agreement(distance, longest, params)
+
+
+def slip_of_the_hand(a: str, b: str) -> bool:
+    """Whether *a* and *b* differ by two neighbouring letters swapped ("Bnak"/"Bank") or
+    one letter doubled ("Hhikvision"/"Hikvision"): the commonest typing slips, which
+    keep every letter of the word, wherever in the word and in the name they happen."""
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return (len(diff) == 2 and diff[1] == diff[0] + 1
+                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    if abs(len(a) - len(b)) != 1:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    k = next((k for k in range(len(shorter)) if longer[k] != shorter[k]), len(shorter))
+    return longer[:k] + longer[k + 1:] == shorter and (
+        (k > 0 and longer[k] == longer[k - 1])
+        or (k + 1 < len(longer) and longer[k] == longer[k + 1])
+    )
 
 
 def _typo_agreement(distance: int, longest: int, params: ScoringParams) -> float:
@@ -386,11 +418,18 @@ def _align(
     # an organisation that adds a descriptive word ("Systems", "Trust") is usually a
     # sibling, not the same organisation: such words count in full when left over
     generic_extra = params.organization_generic_extra if kind == "organization" else 1.0
+    # places left over at the end of a name (a city, a district with its street
+    # address) say where the party is: together they count as one place
+    place_q = _places_around(qt, qc, extra_q, pairs, 0)
+    place_c = _places_around(ct, cc, [j for j in extra_c if j not in tail_c], pairs, 1)
     for i in extra_q:
-        denominator += qw[i] * extra_q_weight * (generic_extra if qc[i] == "generic" else 1.0)
+        if i not in place_q:
+            denominator += qw[i] * extra_q_weight * (generic_extra if qc[i] == "generic" else 1.0)
     for j in extra_c:
-        if j not in tail_c:
+        if j not in tail_c and j not in place_c:
             denominator += cw[j] * extra_c_weight * (generic_extra if cc[j] == "generic" else 1.0)
+    denominator += extra_q_weight * max((qw[i] for i in place_q), default=0.0)
+    denominator += extra_c_weight * max((cw[j] for j in place_c), default=0.0)
     # however many words a long name has after the cut, together they count at most
     # as much as one (names with less after the cut still come first)
     denominator += min(
@@ -450,8 +489,15 @@ def _align(
     distinct_q = set(legal_q) - INTERCHANGEABLE_LEGAL
     distinct_c = set(legal_c) - INTERCHANGEABLE_LEGAL
     if distinct_q and distinct_c and not distinct_q & distinct_c:
-        factor *= params.legal_conflict_penalty
-        penalties.append(f"different legal forms: ×{params.legal_conflict_penalty}")
+        if not legal_forms_translated(distinct_q, distinct_c):
+            factor *= params.legal_conflict_penalty
+            penalties.append(f"different legal forms: ×{params.legal_conflict_penalty}")
+        else:
+            factor *= params.foreign_legal_penalty
+            penalties.append(
+                "legal forms of different jurisdictions (one written in another's terms?): "
+                f"×{params.foreign_legal_penalty}"
+            )
     if any(qc[i] == "number" for i in extra_q) or any(
         cc[j] == "number" for j in extra_c if j not in tail_c
     ):
@@ -463,7 +509,7 @@ def _align(
     if (
         not cut
         and not content_matched
-        and (any(c in CONTENT_CLASSES for c in qc) or any(c in CONTENT_CLASSES for c in cc))
+        and (any(c in NAME_CLASSES for c in qc) or any(c in NAME_CLASSES for c in cc))
     ):
         if score > params.generic_only_cap:
             penalties.append(f"only generic words agree: capped at {params.generic_only_cap:g}")
@@ -491,6 +537,25 @@ def _align(
         penalties=tuple(penalties),
         compact=compact_used,
     )
+
+
+def _places_around(
+    tokens: Sequence[str],
+    classes: Sequence[str],
+    extra: list[int],
+    pairs: list[tuple[int, int, float]],
+    side: int,
+) -> set[int]:
+    """The left-over places after the name's last agreeing token, on one side (0 the
+    query, 1 the other name), and those before its first when they hold an address word
+    ("Moscow Region ...", "Tehran Province ..."; not "East West ...")."""
+    last = max((pair[side] for pair in pairs), default=-1)
+    first = min((pair[side] for pair in pairs), default=len(tokens))
+    places = {k for k in extra if k > last and classes[k] == "location"}
+    leading = {k for k in extra if k < first and classes[k] == "location"}
+    if any(is_address_word(tokens[k]) for k in leading):
+        places |= leading
+    return places
 
 
 def _typo_generic_pairs(

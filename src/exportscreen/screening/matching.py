@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .. import names
@@ -137,22 +137,21 @@ def _match_unique(
     progress: bool,
     desc: str,
 ) -> dict[tuple[str, str | None], list[Any]]:
-    """Match each distinct (name, country) once; chunked so a progress bar can advance."""
+    """Match each distinct (name, country) once; in slices so a progress bar can advance.
+
+    A :class:`NameMatcher` with 2,000 distinct queries or more is run in one pool of
+    forked worker processes for the whole call (one per CPU; the slices are handed out as
+    workers free up), instead of a new pool per slice; the results are the same, in the
+    same order."""
     unique = sorted(set(queries), key=lambda q: (q[0], q[1] or ""))
     results: dict[tuple[str, str | None], list[Any]] = {}
-    chunk = 50000
-    starts = range(0, len(unique), chunk)
     bar = None
     if progress and unique:
         from tqdm import tqdm  # type: ignore[import-untyped]
 
         bar = tqdm(total=len(unique), desc=desc, unit="name", file=sys.stderr, leave=False)
     try:
-        for start in starts:
-            part = unique[start:start + chunk]
-            names = [q[0] for q in part]
-            countries = [q[1] for q in part]
-            found = matcher.match_many(names, countries, limit=limit)
+        for part, found in _matched_slices(matcher, unique, limit):
             for query, matches in zip(part, found, strict=True):
                 results[query] = list(matches)
             if bar is not None:
@@ -161,6 +160,51 @@ def _match_unique(
         if bar is not None:
             bar.close()
     return results
+
+
+_POOL_MIN_QUERIES = 2000
+_POOL_MATCHER: NameMatcher | None = None
+
+
+def _matched_slices(
+    matcher: Any, unique: list[tuple[str, str | None]], limit: int
+) -> Iterator[tuple[list[tuple[str, str | None]], list[list[Any]]]]:
+    """(slice, its matches) for consecutive slices of *unique*, in order."""
+    workers = os.cpu_count() or 1
+    context = None
+    if isinstance(matcher, NameMatcher) and len(unique) >= _POOL_MIN_QUERIES and workers > 1:
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # platforms without fork: stay in one process
+            context = None
+    if context is None:
+        chunk = 50000
+        for start in range(0, len(unique), chunk):
+            part = unique[start:start + chunk]
+            found = matcher.match_many([q[0] for q in part], [q[1] for q in part], limit=limit)
+            yield part, found
+        return
+    size = max(200, min(5000, -(-len(unique) // (workers * 8))))
+    parts = [unique[i:i + size] for i in range(0, len(unique), size)]
+    global _POOL_MATCHER
+    _POOL_MATCHER = matcher
+    try:
+        with context.Pool(workers) as pool:
+            yield from zip(parts, pool.imap(_match_slice, [(p, limit) for p in parts]),
+                           strict=True)
+    finally:
+        _POOL_MATCHER = None
+
+
+def _match_slice(job: tuple[list[tuple[str, str | None]], int]) -> list[list[Any]]:
+    part, limit = job
+    matcher = _POOL_MATCHER
+    if matcher is None:  # pragma: no cover - only when the pool is misused
+        raise RuntimeError("no matcher in this worker")
+    return [matcher.match(name, country=country, limit=limit) for name, country in part]
+
 
 def _name_alert(match: Any, entry: ListEntry) -> Alert:
     score = float(match.score)
