@@ -46,6 +46,8 @@ from importlib import resources
 
 from .numbering import drop_number_markers
 from .scripts import alternate_texts, describe, primary_reading_wanted, script_of
+from .scripts._data import han_glossary as _han_glossary  # Han words -> compare form
+from .scripts._numerals import _HAN_DIGITS, _HAN_UNITS, _han_number
 
 __all__ = [
     "TOKEN_CLASSES",
@@ -254,57 +256,6 @@ def _transliterate(text: str) -> str:
         pieces.append(_translit_run("".join(run), han, anyascii))
     out = "".join(pieces)
     return out if out.isascii() else str(anyascii(out))
-
-
-@lru_cache(maxsize=1)
-def _han_glossary() -> tuple[dict[str, str], int]:
-    """Han words of the data files -> their compare form (有限公司 -> "co ltd", 科技 ->
-    "technology"), and the longest word's length. Read here, at the script level, so a
-    Latin name is never glossed syllable by syllable ("Wang Luo" is a name, not 网络)."""
-    glossary: dict[str, str] = {}
-    for name in ("han_glossary.txt", "han_trade_glossary.txt", "legal_forms.txt",
-                 "abbreviations.txt"):
-        for compare, variants in _mapping_file(name):
-            for variant in variants:
-                key = unicodedata.normalize("NFKC", variant).casefold()
-                if key and all(_is_han(ch) for ch in key):
-                    glossary.setdefault(key, compare)
-    return glossary, max((len(k) for k in glossary), default=0)
-
-
-def han_glossary() -> tuple[dict[str, str], int]:
-    """The Han glossary (for the Japanese reading in names/scripts)."""
-    return _han_glossary()
-
-
-_HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
-               "六": 6, "七": 7, "八": 8, "九": 9}
-_HAN_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def _han_number(text: str) -> int | None:
-    """The value of a Han numeral below 10,000 (十四 14, 五十四 54, 一百零八 108,
-    二〇一 201 read digit by digit); ``None`` when *text* is not one."""
-    if not text:
-        return None
-    if not any(ch in _HAN_UNITS for ch in text):  # digit by digit: 二〇一
-        return int("".join(str(_HAN_DIGITS[ch]) for ch in text)) if all(
-            ch in _HAN_DIGITS for ch in text) else None
-    total, digit, last_unit = 0, None, 10_000
-    for ch in text:
-        if ch in _HAN_DIGITS:
-            if digit is not None and _HAN_DIGITS[ch] != 0:
-                return None  # two digits in a row inside a unit numeral
-            digit = _HAN_DIGITS[ch] or None
-        elif ch in _HAN_UNITS:
-            unit = _HAN_UNITS[ch]
-            if unit >= last_unit:
-                return None
-            total += (1 if digit is None else digit) * unit
-            digit, last_unit = None, unit
-        else:
-            return None
-    return total + (digit or 0)
 
 
 def _han_ordinal(run: str, i: int) -> tuple[int, int] | None:

@@ -293,13 +293,16 @@ def _script_readings(
     romanisation differences folded (``scripts.script_views``), when that is better."""
     from .scripts import script_conflicts, script_views
 
-    conflict = script_conflicts(query, candidate)
+    conflict = script_conflicts((query.script, query.text), (candidate.script, candidate.text))
     if conflict is not None:
         factor, note = conflict
         result = replace(result, score=round(result.score * factor, 1),
                          penalties=(*result.penalties, note))
-    for view_q, view_c, factor, note in script_views(query, candidate):
-        folded = _align(view_q, view_c, **options)
+    for tokens_q, tokens_c, factor, note in script_views(
+        (query.script, query.tokens), (candidate.script, candidate.tokens)
+    ):
+        folded = _align(replace(query, tokens=tokens_q), replace(candidate, tokens=tokens_c),
+                        **options)
         score = round(folded.score * factor, 1)
         if score > result.score:
             result = replace(folded, score=score, penalties=(*folded.penalties, note))

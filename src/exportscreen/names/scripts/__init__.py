@@ -23,13 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-from ._data import data_lines
+from ._data import data_lines, han_glossary
 from ._numerals import han_ordinals
-
-if TYPE_CHECKING:
-    from ..normalize import NameAnalysis
 
 __all__ = [
     "KOREAN_COUNTRIES",
@@ -92,7 +88,6 @@ def read_scripts(text: str) -> str:
             text = hanja_to_hangul(text) or text
         text = read_hangul(text)
     elif script == "japanese":
-        from ..normalize import han_glossary
         from .japanese import read_japanese
 
         glossary, longest = han_glossary()
@@ -132,7 +127,6 @@ def alternate_texts(text: str, countries: Iterable[str] = ()) -> tuple[tuple[str
     if japanese:
         import unicodedata
 
-        from ..normalize import han_glossary
         from .japanese import read_japanese
 
         glossary, longest = han_glossary()
@@ -159,33 +153,33 @@ HANGUL_CONFLICT_PENALTY = 0.72
 
 
 def script_views(
-    query: NameAnalysis, candidate: NameAnalysis
-) -> tuple[tuple[NameAnalysis, NameAnalysis, float, str], ...]:
-    """Other ways to compare two analysed names: ``(query view, candidate view, factor,
-    note)``. One name read from Hangul, the other not: both with their romanisation
-    differences folded (:func:`korean.korean_key`), at ``KOREAN_KEY_FACTOR``."""
-    if (query.script == "korean") == (candidate.script == "korean"):
+    query: tuple[str, tuple[str, ...]], candidate: tuple[str, tuple[str, ...]]
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...], float, str], ...]:
+    """Other ways to compare two names given as ``(script, tokens)``: ``(query tokens,
+    candidate tokens, factor, note)``. One name read from Hangul, the other not: both
+    with their romanisation differences folded (:func:`korean.korean_key`), at
+    ``KOREAN_KEY_FACTOR``."""
+    if (query[0] == "korean") == (candidate[0] == "korean"):
         return ()
-    from dataclasses import replace
-
     from .korean import korean_key
 
-    def view(analysis: NameAnalysis) -> NameAnalysis:
-        return replace(analysis, tokens=tuple(korean_key(t) for t in analysis.tokens))
-
-    return ((view(query), view(candidate), KOREAN_KEY_FACTOR,
+    return ((tuple(korean_key(t) for t in query[1]), tuple(korean_key(t) for t in candidate[1]),
+             KOREAN_KEY_FACTOR,
              "compared with Korean romanisation differences folded "
              f"(eo/o/u, k/g, Lee/Yi/Rhee ...): ×{KOREAN_KEY_FACTOR}"),)
 
 
-def script_conflicts(query: NameAnalysis, candidate: NameAnalysis) -> tuple[float, str] | None:
-    """Both names written in Hangul and a syllable differs (김종은 / 김정은): a factor
-    ``HANGUL_CONFLICT_PENALTY`` per differing syllable, and its note; else ``None``."""
-    if query.script != "korean" or candidate.script != "korean":
+def script_conflicts(
+    query: tuple[str, str], candidate: tuple[str, str]
+) -> tuple[float, str] | None:
+    """Two names given as ``(script, text)``, both written in Hangul, and a syllable
+    differs (김종은 / 김정은): a factor ``HANGUL_CONFLICT_PENALTY`` per differing
+    syllable, and its note; else ``None``."""
+    if query[0] != "korean" or candidate[0] != "korean":
         return None
     from .korean import hangul_conflicts
 
-    count = hangul_conflicts(query.text, candidate.text)
+    count = hangul_conflicts(query[1], candidate[1])
     if not count:
         return None
     return (HANGUL_CONFLICT_PENALTY ** count,
