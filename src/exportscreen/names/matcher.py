@@ -36,7 +36,13 @@ from pydantic import BaseModel, ConfigDict
 
 from ..lists.models import ListEntry, ScreeningList
 from .index import CandidateIndex
-from .normalize import NameAnalysis, analyze_name, read_typo_word, split_aliases
+from .normalize import (
+    NameAnalysis,
+    analyze_name,
+    analyze_readings,
+    read_typo_word,
+    split_aliases,
+)
 from .scoring import CLASS_WEIGHTS, DEFAULT_PARAMS, Alignment, Kind, ScoringParams, align
 
 if TYPE_CHECKING:
@@ -219,18 +225,19 @@ class NameMatcher:
             seen: dict[str, int] = {}
             for published in entry.all_names:
                 for variant, factor in _alias_variants(published):
-                    analysis = analyze_name(variant)
-                    if not analysis.tokens:
-                        continue
-                    known = seen.get(analysis.normalized)
-                    if known is not None:
-                        alias_factor[known] = max(alias_factor[known], factor)
-                        continue
-                    seen[analysis.normalized] = len(analyses)
-                    alias_text.append(variant)
-                    alias_entry.append(position)
-                    alias_factor.append(factor)
-                    analyses.append(analysis)
+                    # a name in Han characters only: each reading its country allows
+                    for analysis in analyze_readings(variant, entry.countries):
+                        if not analysis.tokens:
+                            continue
+                        known = seen.get(analysis.normalized)
+                        if known is not None:
+                            alias_factor[known] = max(alias_factor[known], factor)
+                            continue
+                        seen[analysis.normalized] = len(analyses)
+                        alias_text.append(variant)
+                        alias_entry.append(position)
+                        alias_factor.append(factor)
+                        analyses.append(analysis)
         self._alias_text = alias_text
         self._alias_entry = alias_entry
         self._alias_factor = alias_factor
@@ -288,7 +295,8 @@ class NameMatcher:
         if not isinstance(name, str):
             raise TypeError(f"name must be a string, not {type(name).__name__}")
         floor = self.possible_threshold if min_score is None else float(min_score)
-        query = analyze_name(name)
+        readings = analyze_readings(name, (country,) if country else ())
+        query = readings[0]
         if not query.tokens or limit <= 0:
             return []
         # a name of initials, numbers and legal forms only ("AT&T", "7-28") would score
@@ -297,28 +305,31 @@ class NameMatcher:
         query_kind = _kind_of(entity_type)
         if query_kind is None and "legal" in query.classes:
             query_kind = "organization"  # a legal form says the query is an organisation
-        query_weights = self._weights(query)
         country_code = country.strip().upper() if country and country.strip() else None
         best: dict[int, tuple[float, float, int, Alignment]] = {}
-        for alias in (self._index.exact(query) if exact_only else
-                      self._candidates(query)):
-            position = self._alias_entry[alias]
-            entry = self.entries[position]
-            kind = query_kind or _kind_of(entry.entity_type)
-            alignment = align(
-                query,
-                self._analyses[alias],
-                kind=kind,
-                query_weights=query_weights,
-                candidate_weights=self._alias_weights[alias],
-                params=self.params,
-            )
-            alignment = self._part_and_whole(query, alias, alignment)
-            score = alignment.score
-            score = self._adjust(score, entry, country_code, query_kind)
-            current = best.get(position)
-            if current is None or (score, alignment.score) > (current[0], current[1]):
-                best[position] = (score, alignment.score, alias, alignment)
+        readings_used: dict[int, NameAnalysis] = {}  # alias -> the query reading that won
+        for query in readings:  # one, unless the name is in Han characters only
+            query_weights = self._weights(query)
+            for alias in (self._index.exact(query) if exact_only else
+                          self._candidates(query)):
+                position = self._alias_entry[alias]
+                entry = self.entries[position]
+                kind = query_kind or _kind_of(entry.entity_type)
+                alignment = align(
+                    query,
+                    self._analyses[alias],
+                    kind=kind,
+                    query_weights=query_weights,
+                    candidate_weights=self._alias_weights[alias],
+                    params=self.params,
+                )
+                alignment = self._part_and_whole(query, alias, alignment)
+                score = alignment.score
+                score = self._adjust(score, entry, country_code, query_kind)
+                current = best.get(position)
+                if current is None or (score, alignment.score) > (current[0], current[1]):
+                    best[position] = (score, alignment.score, alias, alignment)
+                    readings_used[alias] = query
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], self.entries[item[0]].id))
         results: list[NameMatch] = []
         for position, (score, name_score, alias, alignment) in ranked:
@@ -347,6 +358,7 @@ class NameMatcher:
                         country_code,
                         query_kind,
                         score,
+                        readings=(readings_used[alias].reading, self._analyses[alias].reading),
                     ),
                 )
             )
@@ -447,9 +459,13 @@ class NameMatcher:
         country: str | None,
         query_kind: Kind,
         score: float,
+        readings: tuple[str, str] = ("", ""),
     ) -> str:
         which = "alias" if alias != entry.name else "the name"
         parts = [f"name score {alignment.score:g} against {which} {alias!r}"]
+        # names in other scripts: how each side was read (names/scripts)
+        parts.extend(f"{side} {note}" for side, note in zip(
+            ("the query", "the list name"), readings, strict=True) if note)
         shown = () if alignment.compact else alignment.pairs
         exact = [a for a, b, s in shown if a == b]
         fuzzy = [f"{a!r}~{b!r}" for a, b, s in shown if a != b]

@@ -43,14 +43,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from importlib import resources
+
+from .numbering import drop_number_markers
+from .scripts import alternate_texts, describe, primary_reading_wanted, script_of
+from .scripts._data import han_glossary as _han_glossary  # Han words -> compare form
+from .scripts._numerals import _HAN_DIGITS, _HAN_UNITS, _han_number
 
 __all__ = [
     "TOKEN_CLASSES",
     "NameAnalysis",
     "analyze_name",
+    "analyze_readings",
     "normalize_name",
     "split_aliases",
 ]
@@ -94,6 +101,10 @@ class NameAnalysis:
     classes: tuple[str, ...]
     dropped: tuple[str, ...] = ()
     abjad: bool = False  # written in Arabic or Hebrew script (vowels mostly unwritten)
+    # the script the name was read from (names/scripts: korean, japanese, thai, greek,
+    # han; "" for Latin and scripts read letter by letter) and how, for explanations
+    script: str = ""
+    reading: str = ""
 
     @property
     def normalized(self) -> str:
@@ -234,7 +245,9 @@ def _tables() -> _Tables:
             numbers[word] = int(digits)
     relations = tuple(line.casefold() for line in _data_lines("relations.txt"))
     groups: dict[str, set[int]] = {}
-    for number, line in enumerate(_data_lines("nicknames.txt")):
+    from .scripts import given_name_groups  # Greek given names and their English forms
+
+    for number, line in enumerate([*_data_lines("nicknames.txt"), *given_name_groups()]):
         for name in line.split("|"):
             key = tuple(_base_tokens(name))
             if len(key) == 1:
@@ -273,6 +286,10 @@ def _transliterate(text: str) -> str:
         return text
     from anyascii import anyascii
 
+    from .scripts import read_scripts  # Hangul, kana, Thai, Greek, Arabic عبد (names/scripts)
+
+    text = read_scripts(text)
+
     pieces: list[str] = []
     run: list[str] = []
     han = False
@@ -287,51 +304,6 @@ def _transliterate(text: str) -> str:
         pieces.append(_translit_run("".join(run), han, anyascii))
     out = "".join(pieces)
     return out if out.isascii() else str(anyascii(out))
-
-
-@lru_cache(maxsize=1)
-def _han_glossary() -> tuple[dict[str, str], int]:
-    """Han words of the data files -> their compare form (有限公司 -> "co ltd", 科技 ->
-    "technology"), and the longest word's length. Read here, at the script level, so a
-    Latin name is never glossed syllable by syllable ("Wang Luo" is a name, not 网络)."""
-    glossary: dict[str, str] = {}
-    for name in ("han_glossary.txt", "legal_forms.txt", "abbreviations.txt"):
-        for compare, variants in _mapping_file(name):
-            for variant in variants:
-                key = unicodedata.normalize("NFKC", variant).casefold()
-                if key and all(_is_han(ch) for ch in key):
-                    glossary.setdefault(key, compare)
-    return glossary, max((len(k) for k in glossary), default=0)
-
-
-_HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
-               "六": 6, "七": 7, "八": 8, "九": 9}
-_HAN_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def _han_number(text: str) -> int | None:
-    """The value of a Han numeral below 10,000 (十四 14, 五十四 54, 一百零八 108,
-    二〇一 201 read digit by digit); ``None`` when *text* is not one."""
-    if not text:
-        return None
-    if not any(ch in _HAN_UNITS for ch in text):  # digit by digit: 二〇一
-        return int("".join(str(_HAN_DIGITS[ch]) for ch in text)) if all(
-            ch in _HAN_DIGITS for ch in text) else None
-    total, digit, last_unit = 0, None, 10_000
-    for ch in text:
-        if ch in _HAN_DIGITS:
-            if digit is not None and _HAN_DIGITS[ch] != 0:
-                return None  # two digits in a row inside a unit numeral
-            digit = _HAN_DIGITS[ch] or None
-        elif ch in _HAN_UNITS:
-            unit = _HAN_UNITS[ch]
-            if unit >= last_unit:
-                return None
-            total += (1 if digit is None else digit) * unit
-            digit, last_unit = None, unit
-        else:
-            return None
-    return total + (digit or 0)
 
 
 def _han_ordinal(run: str, i: int) -> tuple[int, int] | None:
@@ -812,12 +784,40 @@ def _analyze_cached(text: str) -> NameAnalysis:
         pairs = _complete_truncated_legal(pairs, tables)
     pairs = _complete_cut_letter(pairs, tables)
     pairs = _read_numbers(pairs, tables)
+    pairs = drop_number_markers(pairs)  # "No. 3", "Nr 3" -> 3, as "#3" reads
     pairs, titles = _drop_titles(pairs, tables)
     out_tokens = tuple(t for t, _ in pairs)
     classes = _location_tail(cut, out_tokens, [_classify(t, c, tables) for t, c in pairs], tables)
+    script = script_of(text)
     return NameAnalysis(
-        text, out_tokens, classes, tuple(titles) + dropped, abjad=bool(_ABJAD.search(text))
+        text, out_tokens, classes, tuple(titles) + dropped, abjad=bool(_ABJAD.search(text)),
+        script=script, reading=describe(script, out_tokens),
     )
+
+
+def analyze_readings(text: str, countries: Iterable[str] = ()) -> tuple[NameAnalysis, ...]:
+    """Every reading of *text* worth comparing: the primary one (:func:`analyze_name`)
+    and, for a name in Han characters only, its Korean and Japanese readings as the
+    *countries* allow (``names.scripts.alternate_texts``). One analysis for any other
+    name."""
+    primary = analyze_name(text)
+    if text.isascii():
+        return (primary,)
+    alternates = alternate_texts(text, countries)
+    if not alternates:
+        return (primary,)
+    out = [primary] if primary_reading_wanted(text, countries) else []
+    for reading, script in alternates:
+        analysis = analyze_name(reading)
+        if analysis.tokens:
+            out.append(replace(
+                analysis,
+                text=reading if script == "korean" else text,
+                script=script,
+                reading=describe(script, analysis.tokens).replace(
+                    "read from", "read from Han characters, the " + script + " way; as", 1),
+            ))
+    return tuple(out) or (primary,)
 
 
 _ABJAD = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")

@@ -61,13 +61,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz.distance import OSA
 
 from .normalize import (
     NameAnalysis,
-    analyze_name,
+    analyze_readings,
     consonant_skeleton,
     cut_from,
     is_address_word,
@@ -143,6 +143,9 @@ class ScoringParams:
     lone_typo_penalty: float = 0.9
     generic_substitution_penalty: float = 0.88
     lone_person_token_penalty: float = 0.75
+    # two names whose numbers differ are different entities of a series (fund VII vs
+    # VIII, vessel No. 8 vs No. 18): capped below the possible threshold (numbering.py)
+    number_conflict_cap: float = 0.6
 
     def extras(self, kind: Kind) -> tuple[float, float]:
         if kind == "person":
@@ -284,6 +287,9 @@ def align(
         symmetric=symmetric,
         params=params,
     )
+    result = _script_readings(result, query, candidate, kind=kind, query_weights=query_weights,
+                              candidate_weights=candidate_weights, symmetric=symmetric,
+                              params=params)
     if query.abjad == candidate.abjad or result.score >= 100.0:
         return result
     skeletal = _align(
@@ -306,6 +312,33 @@ def align(
             f"compared as consonant skeletons (Arabic/Hebrew script): ×{params.skeleton_factor}",
         ),
     )
+
+
+def _script_readings(
+    result: Alignment,
+    query: NameAnalysis,
+    candidate: NameAnalysis,
+    **options: Any,
+) -> Alignment:
+    """The names/scripts hooks: two Hangul names that differ in a syllable are
+    penalised; a name read from Hangul is also compared with a Latin one with the
+    romanisation differences folded (``scripts.script_views``), when that is better."""
+    from .scripts import script_conflicts, script_views
+
+    conflict = script_conflicts((query.script, query.text), (candidate.script, candidate.text))
+    if conflict is not None:
+        factor, note = conflict
+        result = replace(result, score=round(result.score * factor, 1),
+                         penalties=(*result.penalties, note))
+    for tokens_q, tokens_c, factor, note in script_views(
+        (query.script, query.tokens), (candidate.script, candidate.tokens)
+    ):
+        folded = _align(replace(query, tokens=tokens_q), replace(candidate, tokens=tokens_c),
+                        **options)
+        score = round(folded.score * factor, 1)
+        if score > result.score:
+            result = replace(folded, score=score, penalties=(*folded.penalties, note))
+    return result
 
 
 def _align(
@@ -504,6 +537,12 @@ def _align(
         factor *= params.extra_number_penalty
         penalties.append(f"number on one side only: ×{params.extra_number_penalty}")
     score = base * factor
+    if number_subs and score > params.number_conflict_cap:
+        score = params.number_conflict_cap
+        penalties.append(
+            f"different numbers (another entity of a series): capped at "
+            f"{params.number_conflict_cap:g}"
+        )
     # (a cut query's distinctive words may all lie beyond the cut: its whole text is
     # the evidence then)
     if (
@@ -701,7 +740,11 @@ def compare_names(a: str, b: str, *, kind: Kind = None) -> float:
     >>> compare_names("Bowne of Atlanta, Inc.", "Bowne of Boston, Inc.") < 50
     True
     """
-    first, second = analyze_name(a), analyze_name(b)
-    forward = align(first, second, kind=kind, symmetric=True)
-    backward = align(second, first, kind=kind, symmetric=True)
-    return max(forward.score, backward.score)
+    best = 0.0
+    # a name in Han characters only is read the Mandarin, Korean and Japanese ways
+    for first in analyze_readings(a):
+        for second in analyze_readings(b):
+            forward = align(first, second, kind=kind, symmetric=True)
+            backward = align(second, first, kind=kind, symmetric=True)
+            best = max(best, forward.score, backward.score)
+    return best
