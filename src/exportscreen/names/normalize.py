@@ -45,7 +45,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from .numbering import drop_number_markers
@@ -510,6 +510,15 @@ def _fuzzy_vocabulary(token: str) -> tuple[str, str]:
 _TYPO_MIN_LENGTH = 4
 
 
+@lru_cache(maxsize=4096)
+def _typo_choices(first: str, second: str) -> tuple[str, ...]:
+    """The words a typo starting with *first* and *second* may stand for: a different first
+    letter is more often another word than a typo ("Gold"/"hold"), unless the first two
+    letters are swapped ("Rgupo", "Iarn"). Kept per letter pair, not built per word."""
+    return tuple(word for word in _typo_table()
+                 if word[0] == first or (word[:2] == second + first and word[:2] != first + second))
+
+
 @lru_cache(maxsize=100_000)
 def read_typo_word(token: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """A word of four letters or more one edit from a legal form, trade abbreviation or
@@ -525,11 +534,8 @@ def read_typo_word(token: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None
     from rapidfuzz.distance import OSA
 
     vocabulary = _typo_table()
-    # a different first letter is more often another word than a typo ("Gold"/"hold")
-    # (or its first two letters swapped: "Rgupo", "Iarn")
-    choices = [word for word in vocabulary
-               if word[0] == token[0] or (word[:2] == token[1::-1] and word[:2] != token[:2])]
-    found = process.extractOne(token, choices, scorer=OSA.distance, score_cutoff=1)
+    found = process.extractOne(token, _typo_choices(token[0], token[1]), scorer=OSA.distance,
+                               score_cutoff=1)
     if found is None:
         return None
     compare, cls = vocabulary[found[0]]
@@ -705,7 +711,7 @@ def _classify(token: str, cls: str, tables: _Tables) -> str:
     return "word"
 
 
-@lru_cache(maxsize=1)
+@cache  # two files, asked for in turn: one slot made every call re-read
 def _legal_groups(name: str) -> tuple[frozenset[str], ...]:
     """Sets of legal compare forms, one per line of data file *name*
     (``legal_jurisdictions.txt``: the forms one jurisdiction offers side by side;
