@@ -504,8 +504,14 @@ def _row_result(
         status, reason = top.status, top.reason
         if len(remaining) > 1:
             # the same party on several lists: name every other list and entry that
-            # matched as strongly, so a CSV reader sees them all
-            same = [a for a in remaining[1:] if a.status == top.status]
+            # matched as strongly, so a CSV reader sees them all; each entry once (one
+            # entry may also come back as a listed graph entity or under another name)
+            named = {(top.source, top.entry_id)}
+            same: list[Alert] = []
+            for a in remaining[1:]:
+                if a.status == top.status and (a.source, a.entry_id) not in named:
+                    named.add((a.source, a.entry_id))
+                    same.append(a)
             if same:
                 reason += "; also " + "; ".join(
                     f"{a.source} entry {a.entry_id} '{a.entry_name}' (score {a.score:g})"
