@@ -567,15 +567,16 @@ def test_the_html_report_warns_about_an_old_list(monkeypatch: pytest.MonkeyPatch
     run = _run_against(lst)
     date = lst.provenance.snapshot_date
     assert date is not None
-    later = date + dt.timedelta(days=31)
+    later = date + dt.timedelta(days=8)
     page = render_html(run, today=later)  # type: ignore[arg-type]
-    assert '<div class="stale" role="alert">' in page and "31 days ago" in page
+    assert '<div class="stale" role="alert">' in page and "8 days ago" in page
     assert page.index('class="stale"') < page.index('<table class="meta">')  # at the top
-    assert "30-day limit" in page
-    assert 'class="stale"' not in render_html(run, today=date + dt.timedelta(days=30))  # type: ignore[arg-type]
+    assert "7-day limit" in page  # the default: a week (issue 14)
+    assert 'class="stale"' not in render_html(run, today=date + dt.timedelta(days=7))  # type: ignore[arg-type]
     assert 'class="stale"' not in render_html(run, today=later, max_list_age_days=90)  # type: ignore[arg-type]
+    monkeypatch.setenv("EXPORTSCREEN_MAX_LIST_AGE_DAYS", "30")
+    assert "30-day limit" in render_html(run, today=date + dt.timedelta(days=31))  # type: ignore[arg-type]
     monkeypatch.setenv("EXPORTSCREEN_MAX_LIST_AGE_DAYS", "7")
-    assert "7-day limit" in render_html(run, today=date + dt.timedelta(days=8))  # type: ignore[arg-type]
     summary = format_summary(run)  # type: ignore[arg-type]
     assert "WARNING: The list" in summary and "7-day limit" in summary
 
@@ -587,3 +588,29 @@ def test_an_undated_list_warns_and_the_snapshot_always_warns() -> None:
     assert warning is not None and "no date" in warning
     snapshot = load_default()
     assert stale_list_warning(snapshot.provenance) is not None
+
+
+def test_an_xml_element_flood_is_refused_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cap on XML elements (EXPORTSCREEN_MAX_XML_ELEMENTS): a file past it is exit 2
+    naming the file, in the shared XML reader (UN, EU, ...) and the OFAC enhanced reader."""
+    un = tmp_path / "flood_un.xml"
+    un.write_text('<CONSOLIDATED_LIST dateGenerated="2026-01-01"><INDIVIDUALS>'
+                  + "<X/>" * 5000 + "</INDIVIDUALS></CONSOLIDATED_LIST>", encoding="utf-8")
+    ofac = tmp_path / "flood_ofac.xml"
+    ofac.write_text("<sanctionsData>" + "<x/>" * 5000 + "</sanctionsData>", encoding="utf-8")
+    monkeypatch.setenv("EXPORTSCREEN_MAX_XML_ELEMENTS", "1000")
+    for path in (un, ofac):
+        with pytest.raises(InputError, match="more than 1,000 XML elements") as info:
+            xs.load_list(path)
+        assert str(path) in str(info.value)
+    monkeypatch.setenv("EXPORTSCREEN_MAX_XML_ELEMENTS", "none")
+    with pytest.raises(InputError, match="EXPORTSCREEN_MAX_XML_ELEMENTS"):
+        xs.load_list(un)
+    monkeypatch.delenv("EXPORTSCREEN_MAX_XML_ELEMENTS")
+    for path in (un, ofac):  # under the generous default these read as (empty) lists
+        try:
+            xs.load_list(path)
+        except InputError as exc:
+            assert "XML elements" not in str(exc)

@@ -62,7 +62,7 @@ STAGING_LOCK = ".owner.lock"
 # a staging folder whose owner never got to lock it (killed in the microseconds between
 # creating it and locking it) is removed once it is this old
 UNLOCKED_STAGING_AGE_S = 3600.0
-DEFAULT_MAX_LIST_AGE_DAYS = 30
+DEFAULT_MAX_LIST_AGE_DAYS = 7  # issue 14: a week for downloaded lists; the snapshot always warns
 MAX_AGE_ENV = "EXPORTSCREEN_MAX_LIST_AGE_DAYS"
 CACHE_NOTICE = "could not be used"  # every cache fallback notice says this (describe_list)
 
@@ -301,7 +301,7 @@ def installed_sources() -> list[str]:
 
 
 def max_list_age_days() -> int:
-    """``EXPORTSCREEN_MAX_LIST_AGE_DAYS`` (default 30): older lists get a warning."""
+    """``EXPORTSCREEN_MAX_LIST_AGE_DAYS`` (default 7): older lists get a warning."""
     from ..errors import InputError
 
     raw = os.environ.get(MAX_AGE_ENV, "").strip()

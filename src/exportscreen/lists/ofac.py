@@ -42,6 +42,7 @@ from ..errors import InputError
 from .clean import country_code, repair_mojibake
 from .csl import RecordError, duplicate_notices
 from .models import SOURCE_PRIORITY, ListEntry, RejectedRecord
+from .unpack import XmlElementCounter, open_zip_member
 
 __all__ = ["OfacResult", "parse_ofac_csv", "parse_ofac_xml"]
 
@@ -291,8 +292,7 @@ def _open_xml(path: Path) -> tuple[Any, str, str]:
         if len(members) != 1:
             raise InputError(f"the zip file must hold exactly one .xml file, found "
                              f"{len(members)}", file=str(path))
-        from .unpack import open_zip_member  # streamed and capped: a zip bomb is refused
-
+        # streamed and capped (open_zip_member): a zip bomb is refused
         try:
             stream = open_zip_member(archive, members[0], f"{path}!{members[0]}")
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
@@ -322,10 +322,12 @@ def parse_ofac_xml(path: Path, *, strict: bool = True) -> OfacResult:
     number = 0
     root_seen = False
     rank = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
+    elements = XmlElementCounter(label)
     try:
         for event, elem in iterparse(stream, events=("start", "end")):
             tag = _local(elem.tag)
             if event == "start":
+                elements.add()
                 if not root_seen:
                     root_seen = True
                     if tag != "sanctionsData":

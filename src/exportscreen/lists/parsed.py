@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import InputError
 from .csl import RecordError
 from .models import ListEntry, RejectedRecord
+from .unpack import XmlElementCounter
 
 __all__ = ["ParsedList", "RecordError", "child", "children", "file_sha256", "index_children",
            "local_name",
@@ -101,10 +102,12 @@ def stream_records(
     stack: list[Any] = []
     number = 0
     depth_of_record = -1
+    elements = XmlElementCounter(label)
     try:
         with path.open("rb") as fh:
             for event, elem in iterparse(fh, events=("start", "end")):
                 if event == "start":
+                    elements.add()
                     if not stack:
                         tag = local_name(elem.tag)
                         if tag not in roots:

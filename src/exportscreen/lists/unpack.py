@@ -49,6 +49,10 @@ RATIO_FLOOR = 8 * 1024 * 1024  # below this, any ratio is fine (tiny files compr
 MAX_BYTES_ENV = "EXPORTSCREEN_MAX_UNPACKED_BYTES"
 MAX_RATIO_ENV = "EXPORTSCREEN_MAX_UNPACK_RATIO"
 CHUNK = 1024 * 1024
+# XML elements one list file may hold: the full OFAC SDN enhanced XML has a few million,
+# the UN list about 100,000; a file past this is no list (an element flood)
+DEFAULT_MAX_XML_ELEMENTS = 50_000_000
+MAX_XML_ELEMENTS_ENV = "EXPORTSCREEN_MAX_XML_ELEMENTS"
 _SUFFIXES = {"": 1, "B": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
 
@@ -179,3 +183,36 @@ def open_zip_member(archive: zipfile.ZipFile, member: str, label: str,
         meter.add(info.file_size)
     inner = archive.open(member)
     return io.BufferedReader(LimitedReader(inner, meter, keep=archive), buffer_size=CHUNK)
+
+
+def max_xml_elements() -> int:
+    """``EXPORTSCREEN_MAX_XML_ELEMENTS`` (default 50,000,000): the XML readers stop with an
+    :class:`InputError` naming the file past this many elements."""
+    raw = os.environ.get(MAX_XML_ELEMENTS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_XML_ELEMENTS
+    try:
+        value = parse_size(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise InputError(f"not a number of elements of at least 1: {raw!r}",
+                         column=MAX_XML_ELEMENTS_ENV)
+    return value
+
+
+class XmlElementCounter:
+    """Counts the elements an XML reader has started and refuses a file past the cap."""
+
+    def __init__(self, label: str, limit: int | None = None) -> None:
+        self.label = label
+        self.limit = max_xml_elements() if limit is None else limit
+        self.count = 0
+
+    def add(self) -> None:
+        self.count += 1
+        if self.count > self.limit:
+            raise InputError(
+                f"more than {self.limit:,} XML elements: refused as an element flood, not "
+                f"read on (raise {MAX_XML_ELEMENTS_ENV} if this is a genuine list)",
+                file=self.label)

@@ -313,7 +313,7 @@ def _alert_row(result: RowResult) -> str:
 
 def list_warnings(run: ScreeningRun, *, today: _dt.date | None = None,
                   max_list_age_days: int | None = None) -> list[str]:
-    """Warnings about the list screened against: older than the age limit (default 30 days,
+    """Warnings about the list screened against: older than the age limit (default 7 days,
     ``EXPORTSCREEN_MAX_LIST_AGE_DAYS``) or undated, and a cached list that could not be used."""
     from ..lists.cache import CACHE_NOTICE, stale_list_warning
 
@@ -330,7 +330,7 @@ def render_html(run: ScreeningRun, *, title: str = "Supplier screening report",
     """The whole report as one HTML string (deterministic for the same run and *today*).
 
     A list older than *max_list_age_days* (default: ``EXPORTSCREEN_MAX_LIST_AGE_DAYS``, else
-    30) on *today* (default: the current UTC date) gets a warning at the top.
+    7) on *today* (default: the current UTC date) gets a warning at the top.
     """
     from ..screening import STATUSES
 
