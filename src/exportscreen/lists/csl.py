@@ -53,9 +53,8 @@ class RecordError(Exception):
         self.reason = reason
 
 
-
-
-def _date(text: str, column: str) -> _dt.date | None:
+def parse_date(text: str, column: str) -> _dt.date | None:
+    """An ISO date (first 10 characters), ``None`` for empty; RecordError otherwise."""
     text = text.strip()
     if not text:
         return None
@@ -129,7 +128,7 @@ def entry_from_csl(row: Mapping[str, str]) -> ListEntry:
     entry_type = _TYPES.get(kind, kind or None)
     if source in {"entity_list", "meu", "uvl", "cmic"} and entry_type is None:
         entry_type = None  # these lists do not say; the name matcher infers it when it needs to
-    start = _date(row.get("start_date", ""), "start_date")
+    start = parse_date(row.get("start_date", ""), "start_date")
     remarks = _text(row.get("remarks", ""))
     title = _text(row.get("title", ""))
     if title:

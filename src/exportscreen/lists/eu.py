@@ -15,7 +15,6 @@ are screened too and named in ``notes``. ``euReferenceNumber`` and the UN refere
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from .parsed import (
     RecordError,
     children,
     file_sha256,
+    generation_date,
     parse_date,
     record_failed,
     stream_records,
@@ -59,12 +59,7 @@ def parse_eu_xml(path: Path, *, strict: bool = True) -> ParsedList:
                           rejected=rejected)
             continue
         entries.append(entry)
-    snapshot: _dt.date | None = None
-    if generated and generated[0]:
-        try:
-            snapshot = _dt.date.fromisoformat(generated[0][:10])
-        except ValueError:
-            notices.append(f"generationDate {generated[0]!r} is not a date")
+    snapshot = generation_date(generated[0] if generated else None, "generationDate", notices)
     return ParsedList(entries=entries, rejected=rejected, notices=notices,
                       sha256=file_sha256(path), title=SOURCE_NAME, label=label,
                       snapshot_date=snapshot)

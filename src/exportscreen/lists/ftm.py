@@ -36,7 +36,7 @@ from ..errors import InputError
 from ..knowledge._files import read_shipped_json
 from .clean import is_country_code
 from .models import ListEntry, RejectedRecord
-from .parsed import ParsedList, RecordError, file_sha256, parse_date, record_failed
+from .parsed import ParsedList, RecordError, csv_records, file_sha256, parse_date, record_failed
 
 __all__ = ["SIMPLE_COLUMNS", "is_ftm_json_line", "is_targets_simple_header", "parse_ftm_json",
            "parse_targets_simple_csv"]
@@ -196,16 +196,7 @@ def parse_targets_simple_csv(path: Path, *, strict: bool = True) -> ParsedList:
     entries: list[ListEntry] = []
     rejected: list[RejectedRecord] = []
     skipped: dict[str, int] = {}
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", file=label, row=reader.line_num) from None
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in csv_records(reader, label):
         row = dict(zip(header, cells, strict=False))
         try:
             if len(cells) != len(header):

@@ -34,7 +34,6 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from ..errors import InputError
 from .clean import country_code, repair_mojibake
 from .csl import RecordError, duplicate_notices
 from .models import SOURCE_PRIORITY, ListEntry, RejectedRecord
+from .parsed import ParsedList
 from .unpack import XmlElementCounter, open_zip_member
 
 __all__ = ["OfacResult", "parse_ofac_csv", "parse_ofac_xml"]
@@ -72,16 +72,8 @@ XML_LISTS = {
 _NATIONALITY = re.compile(r"\b(?:nationality|citizen)\s+([A-Z][A-Za-z ,.'-]+?)(?=;|\.(?:\s|$)|$)")
 
 
-@dataclass
-class OfacResult:
-    entries: list[ListEntry]
-    rejected: list[RejectedRecord]
-    notices: list[str]
-    sha256: str
-    title: str
-    label: str
-    snapshot_date: _dt.date | None = None
-    files: list[str] = field(default_factory=list)
+# the result of every list reader (one dataclass: parsed.ParsedList)
+OfacResult = ParsedList
 
 
 def _value(cell: str) -> str:

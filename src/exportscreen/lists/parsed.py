@@ -10,6 +10,7 @@ the file.
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import hashlib
 from collections.abc import Callable, Iterator
@@ -19,13 +20,25 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .csl import RecordError
+from .csl import RecordError, parse_date
 from .models import ListEntry, RejectedRecord
 from .unpack import XmlElementCounter
 
-__all__ = ["ParsedList", "RecordError", "child", "children", "file_sha256", "index_children",
-           "local_name",
-           "parse_date", "record_failed", "stream_records", "text_of"]
+__all__ = [
+    "ParsedList",
+    "RecordError",
+    "child",
+    "children",
+    "csv_records",
+    "file_sha256",
+    "generation_date",
+    "index_children",
+    "local_name",
+    "parse_date",
+    "record_failed",
+    "stream_records",
+    "text_of",
+]
 
 
 @dataclass
@@ -161,12 +174,30 @@ def child(elem: Any, name: str) -> Any:
     return None
 
 
-def parse_date(text: str, column: str) -> _dt.date | None:
-    """An ISO date (first 10 characters), ``None`` for empty; RecordError otherwise."""
-    text = text.strip()
-    if not text:
+
+
+def generation_date(value: str | None, attribute: str, notices: list[str]) -> _dt.date | None:
+    """The list's date from its root attribute (*attribute*, e.g. ``dateGenerated``): the
+    first ten characters as an ISO date; a value that is none gets a notice, not a date."""
+    if not value:
         return None
     try:
-        return _dt.date.fromisoformat(text[:10])
+        return _dt.date.fromisoformat(value[:10])
     except ValueError:
-        raise RecordError(column, f"not a date in the form YYYY-MM-DD: {text!r}") from None
+        notices.append(f"{attribute} {value!r} is not a date")
+        return None
+
+
+def csv_records(reader: Iterator[list[str]], label: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line, cells)`` of every non-blank record a ``csv.reader`` gives; a malformed
+    record is an :class:`InputError` naming the file and its line."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", file=label,
+                             row=getattr(reader, "line_num", None)) from None
+        if any(c.strip() for c in cells):
+            yield getattr(reader, "line_num", 0), cells

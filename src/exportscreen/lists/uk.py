@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import InputError
 from .clean import country_code
 from .models import ListEntry, RejectedRecord
-from .parsed import ParsedList, RecordError, file_sha256
+from .parsed import ParsedList, RecordError, csv_records, file_sha256
 
 __all__ = ["is_ofsi_header", "parse_ofsi_csv"]
 
@@ -94,16 +94,7 @@ def parse_ofsi_csv(path: Path, *, strict: bool = True) -> ParsedList:
                          f"{', '.join(missing)}", file=label, row=reader.line_num or 1)
     groups: dict[str, dict[str, Any]] = {}
     rejected: list[RejectedRecord] = []
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", file=label, row=reader.line_num) from None
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in csv_records(reader, label):
         row = dict(zip(header, (c.strip() for c in cells), strict=False))
         try:
             if len(cells) != len(header):

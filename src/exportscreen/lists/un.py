@@ -18,7 +18,6 @@ one needs more corroboration. The name in original script is an alias too.
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from .parsed import (
     child,
     children,
     file_sha256,
+    generation_date,
     index_children,
     parse_date,
     record_failed,
@@ -71,12 +71,7 @@ def parse_un_xml(path: Path, *, strict: bool = True) -> ParsedList:
                            f"and {number}); both are kept")
         seen.setdefault(entry.id, number)
         entries.append(entry)
-    snapshot: _dt.date | None = None
-    if generated and generated[0]:
-        try:
-            snapshot = _dt.date.fromisoformat(generated[0][:10])
-        except ValueError:
-            notices.append(f"dateGenerated {generated[0]!r} is not a date")
+    snapshot = generation_date(generated[0] if generated else None, "dateGenerated", notices)
     return ParsedList(entries=entries, rejected=rejected, notices=notices,
                       sha256=file_sha256(path), title=SOURCE_NAME, label=label,
                       snapshot_date=snapshot)

@@ -46,10 +46,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
-from importlib import resources
 
 from .numbering import drop_number_markers
 from .scripts import alternate_texts, describe, primary_reading_wanted, script_of
+from .scripts._data import data_lines, mapping_file
 from .scripts._data import han_glossary as _han_glossary  # Han words -> compare form
 from .scripts._numerals import _HAN_DIGITS, _HAN_UNITS, _han_number
 
@@ -133,17 +133,6 @@ class NameAnalysis:
 # data files
 
 
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("exportscreen.names").joinpath("data").joinpath(name).read_text("utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-def _mapping_file(name: str) -> list[tuple[str, list[str]]]:
-    records = []
-    for line in _data_lines(name):
-        head, _, rest = line.partition(":")
-        records.append((head.strip(), [v.strip() for v in rest.split("|") if v.strip()]))
-    return records
 
 
 @dataclass(frozen=True)
@@ -178,7 +167,7 @@ def _legal_word_shortenings() -> dict[str, tuple[str, ...]]:
     """Words of legal forms -> the ways trade documents shorten them one by one
     (``legal_words.txt``: "limited" -> "ltd", "liability" -> "liab")."""
     out: dict[str, tuple[str, ...]] = {}
-    for word, variants in _mapping_file("legal_words.txt"):
+    for word, variants in mapping_file("legal_words.txt"):
         out[word] = tuple(" ".join(_base_tokens(v)) for v in variants if _base_tokens(v))
     return out
 
@@ -205,7 +194,7 @@ def _tables() -> _Tables:
     phrases: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
     legal_prefixes: dict[str, tuple[str, ...]] = {}
     shortenings = _legal_word_shortenings()
-    for form, variants in _mapping_file("legal_forms.txt"):
+    for form, variants in mapping_file("legal_forms.txt"):
         compare = tuple(form.split())
         for variant in [form, *variants]:
             key = tuple(_base_tokens(variant))
@@ -216,7 +205,7 @@ def _tables() -> _Tables:
                 joined = " ".join(key)
                 for cut in range(3, len(joined)):
                     legal_prefixes.setdefault(joined[:cut], compare)
-    for word, variants in _mapping_file("abbreviations.txt"):
+    for word, variants in mapping_file("abbreviations.txt"):
         for variant in [word, *variants]:
             key = tuple(_base_tokens(variant))
             if key and key not in phrases:
@@ -226,7 +215,7 @@ def _tables() -> _Tables:
     address: set[str] = set()
     address_before: set[str] = set()
     qualifiers: set[str] = set()
-    for cls, words in _mapping_file("words.txt"):
+    for cls, words in mapping_file("words.txt"):
         for word in words:
             key = tuple(_base_tokens(word))
             if cls == "title":
@@ -240,14 +229,14 @@ def _tables() -> _Tables:
             elif len(key) == 1:
                 word_class.setdefault(key[0], cls)
     numbers: dict[str, int] = {}
-    for digits, words in _mapping_file("numbers.txt"):
+    for digits, words in mapping_file("numbers.txt"):
         for word in words:
             numbers[word] = int(digits)
-    relations = tuple(line.casefold() for line in _data_lines("relations.txt"))
+    relations = tuple(line.casefold() for line in data_lines("relations.txt"))
     groups: dict[str, set[int]] = {}
     from .scripts import given_name_groups  # Greek given names and their English forms
 
-    for number, line in enumerate([*_data_lines("nicknames.txt"), *given_name_groups()]):
+    for number, line in enumerate([*data_lines("nicknames.txt"), *given_name_groups()]):
         for name in line.split("|"):
             key = tuple(_base_tokens(name))
             if len(key) == 1:
@@ -716,7 +705,7 @@ def _legal_groups(name: str) -> tuple[frozenset[str], ...]:
     """Sets of legal compare forms, one per line of data file *name*
     (``legal_jurisdictions.txt``: the forms one jurisdiction offers side by side;
     ``legal_families.txt``: forms of one kind of party)."""
-    return tuple(frozenset(forms) for _, forms in _mapping_file(name))
+    return tuple(frozenset(forms) for _, forms in mapping_file(name))
 
 
 def is_address_word(token: str) -> bool:

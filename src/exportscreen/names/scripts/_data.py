@@ -6,7 +6,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["data_lines", "han_glossary"]
+__all__ = ["data_lines", "han_glossary", "mapping_file"]
 
 
 def data_lines(name: str) -> list[str]:
@@ -15,7 +15,8 @@ def data_lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def _mapping_file(name: str) -> list[tuple[str, list[str]]]:
+def mapping_file(name: str) -> list[tuple[str, list[str]]]:
+    """``head: a | b | c`` lines of a data file as ``(head, [a, b, c])``."""
     records = []
     for line in data_lines(name):
         head, _, rest = line.partition(":")
@@ -41,7 +42,7 @@ def han_glossary() -> tuple[dict[str, str], int]:
     glossary: dict[str, str] = {}
     for name in ("han_glossary.txt", "han_trade_glossary.txt", "legal_forms.txt",
                  "abbreviations.txt"):
-        for compare, variants in _mapping_file(name):
+        for compare, variants in mapping_file(name):
             for variant in variants:
                 key = unicodedata.normalize("NFKC", variant).casefold()
                 if key and all(_is_han(ch) for ch in key):
