@@ -6,7 +6,10 @@ import argparse
 import sys
 
 from ..io.read import dump_json
+from ..lists import load_list
 from ..lists.cache import current_list_info
+from ..lists.update import SOURCES, UpdateError, update_list
+from ..report.table import format_table
 
 __all__ = ["register", "run_lists"]
 
@@ -29,7 +32,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     update = actions.add_parser(
         "update", help="download, validate and atomically install the current list"
     )
-    from ..lists.update import SOURCES
 
     update.add_argument("--source", choices=SOURCES, default="csl",
                         help="which official list to download (default csl, the one 'default' "
@@ -60,14 +62,11 @@ def run_lists(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from ..lists import load_list
-
     lists = [load_list(item) for item in (args.lists or ["default"])]
     info = current_list_info(lists)
     if args.format == "json":
         dump_json(info, sys.stdout)
         return 0
-    from ..report.table import format_table
 
     rows: list[dict[str, object]] = []
     for number, item in enumerate(info["lists"], start=1):
@@ -93,8 +92,6 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _update(args: argparse.Namespace) -> int:
-    from ..lists.update import UpdateError, update_list
-
     try:
         result = update_list(
             args.url, source=args.source, min_ratio=args.min_ratio, timeout=args.timeout,

@@ -7,7 +7,9 @@ import sys
 from typing import Any
 
 from ..errors import InputError
+from ..io.read import blank_rows_notice, dump_json, has_undecodable, read_table
 from ..io.write import table_to_stdout
+from ..lists.clean import is_country_code
 from ..names.matcher import (
     _ORGANIZATION_TYPES,
     _PERSON_TYPES,
@@ -15,6 +17,7 @@ from ..names.matcher import (
     NameMatcher,
     with_best_match_columns,
 )
+from ..report.table import format_table
 from .options import (
     add_list_option,
     add_read_options,
@@ -63,8 +66,6 @@ _TABLE_COLUMNS = ("score", "status", "entry_id", "name", "matched_alias", "sourc
 
 
 def _country_problem(text: str) -> str | None:
-    from ..lists.clean import is_country_code
-
     code = text.strip().upper()
     if len(code) != 2 or not code.isalpha() or not is_country_code(code):
         return f"not an ISO 3166 alpha-2 country code: {text!r}"
@@ -104,9 +105,6 @@ def _match_record(match: NameMatch) -> dict[str, Any]:
 
 
 def run_match(args: argparse.Namespace) -> int:
-    from ..io.read import dump_json
-    from ..report.table import format_table
-
     _check_options(args)
     encoding, sheet = cli_read_options(args)
     lst = cli_lists(args)
@@ -157,8 +155,6 @@ def _run_batch(
     encoding: str | None = None,
     sheet: str | None = None,
 ) -> int:
-    from ..io.read import blank_rows_notice, dump_json, has_undecodable, read_table
-    from ..report.table import format_table
 
     required = [args.name_column] + ([args.country_column] if args.country_column else [])
     table = read_table(args.input, required=required, encoding=encoding, sheet=sheet)

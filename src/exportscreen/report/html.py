@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..io.write import write_text_atomic
+from ..lists.cache import CACHE_NOTICE, stale_list_warning
+from ..screening import STATUSES
 
 if TYPE_CHECKING:
     from ..screening import AffiliateLink, RowResult, ScreeningRun
@@ -315,7 +317,6 @@ def list_warnings(run: ScreeningRun, *, today: _dt.date | None = None,
                   max_list_age_days: int | None = None) -> list[str]:
     """Warnings about the list screened against: older than the age limit (default 7 days,
     ``EXPORTSCREEN_MAX_LIST_AGE_DAYS``) or undated, and a cached list that could not be used."""
-    from ..lists.cache import CACHE_NOTICE, stale_list_warning
 
     lst = run.provenance["list"]
     warnings = [n for n in lst.get("notices", ()) if CACHE_NOTICE in n]
@@ -332,7 +333,6 @@ def render_html(run: ScreeningRun, *, title: str = "Supplier screening report",
     A list older than *max_list_age_days* (default: ``EXPORTSCREEN_MAX_LIST_AGE_DAYS``, else
     7) on *today* (default: the current UTC date) gets a warning at the top.
     """
-    from ..screening import STATUSES
 
     prov = run.provenance
     lst = prov["list"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..screening import STATUSES
+from .html import list_warnings
 from .table import format_table
 
 if TYPE_CHECKING:
@@ -14,7 +16,6 @@ __all__ = ["format_summary"]
 
 def format_summary(run: ScreeningRun, *, max_alerts: int = 200) -> str:
     """Counts per status, then every alert (most severe first), then errors and changes."""
-    from ..screening import STATUSES
 
     counts = run.summary
     prov = run.provenance
@@ -24,7 +25,6 @@ def format_summary(run: ScreeningRun, *, max_alerts: int = 200) -> str:
         f"{lst['source']} ({lst['entries']} entries, "
         f"snapshot {lst.get('snapshot_date') or 'undated'})",
     ]
-    from .html import list_warnings
 
     lines.extend(f"WARNING: {w}" for w in list_warnings(run))
     if run.ownership:
