@@ -246,23 +246,26 @@ def load_cached(source: str = LIST_NAME) -> tuple[ScreeningList | None, str | No
     ``why`` is ``None`` when nothing was ever installed, else the reason the installed
     list cannot be used (a damaged pointer, a missing or tampered entries file).
     """
-    for attempt in range(2):
+    tried: set[str] = set()
+    while True:
         meta, problem = _pointer_state(source)
         if meta is None:
             return None, problem
         try:
             return _load_cached(meta, source), None
         except FileNotFoundError as exc:
-            # an update may have swapped the pointer and pruned this folder since we read
-            # it: read the pointer once more before giving up
-            if attempt == 0:
+            # updates may have swapped the pointer and pruned this folder since we read it
+            # (several in a row while this process waited): follow the pointer while it
+            # moves on; a folder missing under a pointer that stays is a damaged cache
+            version = str(meta.get("version"))
+            if version not in tried:
+                tried.add(version)
                 continue
             problem = f"the cached list in {lists_dir(source)} {CACHE_NOTICE} ({exc})"
         except _CACHE_ERRORS as exc:
             # a cache of another shape (older version, edited by hand) is unusable, not fatal
             problem = f"the cached list in {lists_dir(source)} {CACHE_NOTICE} ({exc})"
         return None, problem
-    return None, None  # pragma: no cover - the loop always returns
 
 
 def load_default() -> ScreeningList:
