@@ -58,6 +58,7 @@ __all__ = [
 LIST_NAME = "csl"
 LOCK_FILE = "update.lock"
 STAGING_PREFIX = ".staging-"
+PENDING_PREFIX = ".pending-staging-"  # a staging folder before its lock is taken
 STAGING_LOCK = ".owner.lock"
 # a staging folder whose owner never got to lock it (killed in the microseconds between
 # creating it and locking it) is removed once it is this old
@@ -128,9 +129,15 @@ class Staging:
     """A private staging folder, locked by its owner for as long as it exists."""
 
     def __init__(self, base: Path) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=base))
-        self._handle: IO[bytes] | None = (self.path / STAGING_LOCK).open("a+b")
+        # made under a name the cleaner leaves alone, locked, then renamed: a folder under
+        # STAGING_PREFIX is always locked while its owner lives (between creating the lock
+        # file and taking the lock, another update's cleaner could take it and remove the
+        # folder); the lock is on the open file, so it survives the rename
+        pending = Path(tempfile.mkdtemp(prefix=PENDING_PREFIX, dir=base))
+        self._handle: IO[bytes] | None = (pending / STAGING_LOCK).open("a+b")
         _lock(self._handle, blocking=True)
+        self.path = base / (STAGING_PREFIX + pending.name[len(PENDING_PREFIX):])
+        pending.rename(self.path)
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
@@ -164,6 +171,13 @@ def clean_stale_staging(base: Path, keep: Path | None = None) -> list[str]:
             with contextlib.suppress(OSError):
                 child.unlink()
                 removed.append(child.name)
+            continue
+        if child.is_dir() and child.name.startswith(PENDING_PREFIX):
+            # an update killed between making its folder and locking it
+            with contextlib.suppress(OSError):
+                if time.time() - child.stat().st_mtime > UNLOCKED_STAGING_AGE_S:
+                    shutil.rmtree(child, ignore_errors=True)
+                    removed.append(child.name)
             continue
         if not (child.is_dir() and child.name.startswith(STAGING_PREFIX)):
             continue
